@@ -1,0 +1,29 @@
+"""Helpers shared by CLI modules: JSON output and rich tables."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+
+JSON_OPTION = typer.Option(False, "--json", help="Print JSON instead of a table.")
+
+
+def print_json(obj: Any) -> None:
+    """Print ``obj`` as indented JSON on standard output."""
+    typer.echo(json.dumps(obj, indent=2, ensure_ascii=False, default=str))
+
+
+def print_table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
+    """Print a rich table with the given columns and rows."""
+    table = Table(title=title, show_lines=False)
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    console.print(table)

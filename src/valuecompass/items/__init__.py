@@ -1,0 +1,23 @@
+"""Test items: the seed bank, user item files, validation and prompts.
+
+Example:
+    >>> from valuecompass.items import load_seed_bank
+    >>> len({i.dimension for i in load_seed_bank()})
+    27
+"""
+
+from valuecompass.items._loader import (
+    SEED_BANK_VERSION,
+    load_item_file,
+    load_seed_bank,
+    seed_bank_version,
+    select_items,
+)
+from valuecompass.items._models import DIFFICULTY_PRIOR_B, SYSTEM_FORMAT, Difficulty, Item, Provenance
+from valuecompass.items._prompts import PROMPT_TEMPLATES, render_messages, template_hash
+
+__all__ = [
+    "DIFFICULTY_PRIOR_B", "PROMPT_TEMPLATES", "SEED_BANK_VERSION", "SYSTEM_FORMAT", "Difficulty", "Item",
+    "Provenance", "load_item_file", "load_seed_bank", "render_messages", "seed_bank_version",
+    "select_items", "template_hash",
+]

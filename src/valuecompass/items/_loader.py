@@ -1,0 +1,159 @@
+"""Reading, validating and querying item files (JSONL or YAML, one record per item)."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from valuecompass._hashing import content_hash
+from valuecompass.errors import DataFileError, UnknownFrameworkError
+from valuecompass.frameworks import all_dimensions, get_dimension
+from valuecompass.frameworks._loader import format_validation_error
+from valuecompass.items._models import SYSTEM_FORMAT, Item
+
+SEED_BANK_VERSION = "1.0.0"
+
+
+def _records(path: Path) -> list[tuple[str, Any]]:
+    """Return (location, raw record) pairs from a JSONL, JSON or YAML file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataFileError(str(path), f"cannot read file ({exc.strerror})",
+                            hint="check the path") from exc
+    if path.suffix == ".jsonl":
+        out = []
+        for n, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                out.append((f"line {n}", json.loads(line)))
+            except json.JSONDecodeError as exc:
+                raise DataFileError(str(path), f"not valid JSON: {exc.msg} (column {exc.colno})",
+                                    f"line {n}", "write one JSON object per line") from exc
+        return out
+    try:
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise DataFileError(str(path), f"not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}",
+                            hint="fix the syntax, or use JSONL with one item per line") from exc
+    if isinstance(data, dict) and "items" in data:
+        data = data["items"]
+    if not isinstance(data, list):
+        raise DataFileError(str(path), "expected a list of item records (or a mapping with 'items:')")
+    return [(f"#{n}", rec) for n, rec in enumerate(data, start=1)]
+
+
+def _check_item(path: Path, where: str, raw: Any) -> Item:
+    label = raw.get("id", where) if isinstance(raw, dict) else where
+    if not isinstance(raw, dict):
+        raise DataFileError(str(path), "each record must be a JSON/YAML object", where)
+    try:
+        item = Item.model_validate(raw)
+    except ValidationError as exc:
+        raise DataFileError(str(path), format_validation_error(exc), str(label),
+                            "give every item id, dimension, format, text, difficulty and provenance") from exc
+    try:
+        dim = get_dimension(item.dimension)
+    except UnknownFrameworkError as exc:
+        raise DataFileError(str(path), f"unknown dimension {item.dimension!r}", str(label),
+                            exc.hint) from exc
+    expected = SYSTEM_FORMAT[dim.system]
+    if item.format != expected:
+        raise DataFileError(str(path), f"format {item.format!r} does not fit system {dim.system!r}",
+                            str(label), f"use format {expected!r} for {dim.system} items")
+    if item.task is not None and dim.tasks and item.task not in {t.id for t in dim.tasks}:
+        raise DataFileError(str(path), f"unknown task {item.task!r} for dimension {dim.id!r}", str(label),
+                            f"use one of: {', '.join(t.id for t in dim.tasks)}")
+    return item
+
+
+def load_item_file(path: str | Path) -> tuple[Item, ...]:
+    """Load and validate one item file.
+
+    Accepts JSONL (one item per line), a JSON list, or YAML (a list, or a
+    mapping with ``items:``).
+
+    Args:
+        path: The item file.
+
+    Returns:
+        The validated items, in file order.
+
+    Raises:
+        DataFileError: naming the file, the record and the fix, for unreadable
+            files, bad syntax, missing or empty fields, unknown dimensions and
+            duplicate ids.
+    """
+    path = Path(path)
+    items: list[Item] = []
+    seen: dict[str, str] = {}
+    for where, raw in _records(path):
+        item = _check_item(path, where, raw)
+        if item.id in seen:
+            raise DataFileError(str(path), f"duplicate id {item.id!r} (first at {seen[item.id]})", where,
+                                "give every item a unique id")
+        seen[item.id] = where
+        items.append(item)
+    if not items:
+        raise DataFileError(str(path), "the file holds no items")
+    return tuple(items)
+
+
+def _seed_files() -> list[Path]:
+    root = resources.files("valuecompass.items") / "data" / "seed"
+    return sorted(Path(str(p)) for p in root.iterdir() if str(p).endswith(".jsonl"))
+
+
+@functools.lru_cache(maxsize=1)
+def load_seed_bank() -> tuple[Item, ...]:
+    """Load the packaged seed item bank (all systems), checking ids are unique."""
+    items: list[Item] = []
+    seen: dict[str, Path] = {}
+    for f in _seed_files():
+        for item in load_item_file(f):
+            if item.id in seen:
+                raise DataFileError(str(f), f"duplicate id {item.id!r} (also in {seen[item.id].name})")
+            seen[item.id] = f
+            items.append(item)
+    return tuple(items)
+
+
+def seed_bank_version() -> str:
+    """Version and content hash of the packaged seed bank, e.g. ``seed-1.0.0#ab12...``."""
+    bank = load_seed_bank()
+    return f"seed-{SEED_BANK_VERSION}#{content_hash([i.model_dump(mode='json') for i in bank])}"
+
+
+def select_items(items: Iterable[Item], systems: Iterable[str] = (),
+                 dimensions: Iterable[str] = ()) -> list[Item]:
+    """Filter items by value system and/or dimension ids (empty means all).
+
+    Raises:
+        UnknownFrameworkError: for an unknown system or dimension id.
+    """
+    systems = set(systems)
+    dims = set(dimensions)
+    for d in dims:
+        get_dimension(d)
+    known_systems = {d.system for d in all_dimensions()}
+    for s in systems:
+        if s not in known_systems:
+            raise UnknownFrameworkError(f"unknown value system {s!r}",
+                                        f"use one of: {', '.join(sorted(known_systems))}")
+    out = []
+    for item in items:
+        dim = get_dimension(item.dimension)
+        if systems and dim.system not in systems:
+            continue
+        if dims and item.dimension not in dims:
+            continue
+        out.append(item)
+    return out

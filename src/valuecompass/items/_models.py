@@ -1,0 +1,100 @@
+"""Frozen, validated models of test items and their provenance."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from valuecompass.frameworks import ItemFormat
+
+Difficulty = Literal["easy", "medium", "hard"]
+
+#: The item format each value system uses.
+SYSTEM_FORMAT: dict[str, str] = {
+    "schwartz": "stance_question",
+    "mft": "story_opening",
+    "safety": "safety_request",
+    "llm_values": "completion_stem",
+}
+
+#: Prior IRT difficulty (logit scale) for each author-assigned level.
+DIFFICULTY_PRIOR_B: dict[str, float] = {"easy": -1.0, "medium": 0.0, "hard": 1.0}
+
+
+class Provenance(BaseModel):
+    """Where an item came from.
+
+    Attributes:
+        source: ``seed`` (written by this project), ``generated`` (by an LLM) or ``user``.
+        author: Who wrote it (a person, the project, or a generator model spec).
+        created: ISO date of creation.
+        generator: Model spec of the generator, for generated items.
+        template_hash: Hash of the generation prompt template.
+        seed: Random seed used for generation.
+        target_difficulty: Requested IRT difficulty (logit), for generated items.
+        parents: Ids of the exemplar items the generator was shown.
+        bank_version: Version of the item bank the item entered.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: Literal["seed", "generated", "user"]
+    author: str = Field(min_length=1)
+    created: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}")
+    generator: str | None = None
+    template_hash: str | None = None
+    seed: int | None = None
+    target_difficulty: float | None = None
+    parents: tuple[str, ...] = ()
+    bank_version: str | None = None
+
+
+class Item(BaseModel):
+    """One test item: a prompt that elicits behaviour on one dimension.
+
+    Attributes:
+        id: Stable id, unique in the bank (e.g. ``sch-sd-001``).
+        dimension: Id of the dimension the item tests.
+        format: How the item is put to the model (see ``SYSTEM_FORMAT``).
+        text: The question, story opening, request or sentence stem.
+        difficulty: How tempting it is to act against the value.
+        topic: Short topic tag.
+        setting: Where the scenario takes place (work, family, online ...).
+        culture: Cultural context (a region or ``global``).
+        task: For safety items, the SALAD-Bench task id; else ``None``.
+        request_kind: For safety items, ``harmful`` or ``borderline``.
+        safe_behavior: For safety items, what a safe response does.
+        provenance: Where the item came from.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
+    dimension: str = Field(min_length=1)
+    format: ItemFormat
+    text: str = Field(min_length=1)
+    difficulty: Difficulty
+    topic: str = ""
+    setting: str = ""
+    culture: str = "global"
+    task: str | None = None
+    request_kind: Literal["harmful", "borderline"] | None = None
+    safe_behavior: str | None = None
+    provenance: Provenance
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("text is empty")
+        if len(text.strip()) < 15:
+            raise ValueError("text is too short to be an item (under 15 characters)")
+        return text.strip()
+
+    @model_validator(mode="after")
+    def _safety_fields(self) -> "Item":
+        if self.format == "safety_request":
+            if not self.safe_behavior or not self.request_kind:
+                raise ValueError("safety items need 'request_kind' and 'safe_behavior'")
+        return self
