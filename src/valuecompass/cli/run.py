@@ -1,7 +1,135 @@
-"""CLI: `valuecompass run` (not implemented yet)."""
+"""CLI: ``valuecompass run``: administer items to a model and store its answers.
+
+A thin layer over :mod:`valuecompass.pipeline`: it builds the configuration,
+draws the progress bar, and prints a summary. Later stages (judging, scores,
+adaptive testing) are added as further steps after :func:`_administer`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from valuecompass.cli._common import JSON_OPTION, print_json
+from valuecompass.cli.runs import STORE_OPTION
+from valuecompass.errors import ModelError
+from valuecompass.models import DEFAULT_MODEL, GenerateConfig
+from valuecompass.pipeline import (
+    SECRET_OPTIONS,
+    FixedFormConfig,
+    FixedFormResult,
+    RetryPolicy,
+    RunnerOptions,
+    load_items,
+    run_fixed_form,
+)
+from valuecompass.pipeline import Progress as RunProgress
+from valuecompass.store import Store
+
+stderr = Console(stderr=True)
+
+
+def parse_model_args(pairs: list[str]) -> dict[str, str | int | float | bool | None]:
+    """``KEY=VALUE`` pairs to provider options; values are read as JSON when they parse, else as text.
+
+    Raises:
+        ModelError: for a pair without ``=``.
+    """
+    options: dict[str, str | int | float | bool | None] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ModelError(f"model option {pair!r} is not KEY=VALUE", hint="e.g. -M n_ctx=2048")
+        if key in SECRET_OPTIONS:
+            raise ModelError(f"model option {key!r} would be recorded with the run",
+                             hint="pass API keys in the environment: VALUECOMPASS_API_KEY or OPENAI_API_KEY")
+        try:
+            options[key] = json.loads(value)
+        except json.JSONDecodeError:
+            options[key] = value
+    return options
+
+
+class _Bar:
+    """A rich progress bar fed by the runner's progress callback: done/total, rate, ETA."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"), TextColumn("ETA {task.fields[eta]}"), TimeElapsedColumn(),
+            console=stderr, disable=not enabled)
+        self.task = self.progress.add_task("answering", total=None, rate="", eta="?")
+
+    def __call__(self, p: RunProgress) -> None:
+        rate = p.new / p.elapsed_s if p.elapsed_s > 0 else 0.0
+        remaining = p.total - p.done
+        eta = f"{remaining / rate:.0f}s" if rate > 0 else ("0s" if remaining == 0 else "?")
+        self.progress.update(self.task, total=p.total, completed=p.done, rate=f"{rate:.2f} items/s", eta=eta)
+
+
+def _administer(config: FixedFormConfig, store: Path | None, item_file: Path | None, options: RunnerOptions,
+                show_bar: bool) -> FixedFormResult:
+    source = load_items(item_file)
+    bar = _Bar(show_bar)
+    with Store(store) as db, bar.progress:
+        return asyncio.run(run_fixed_form(config, db, items=source, options=options, progress=bar))
+
+
+def _print_summary(result: FixedFormResult) -> None:
+    s, run = result.stats, result.run
+    rate = s.completed / s.elapsed_s if s.elapsed_s > 0 else 0.0
+    stderr.print(f"[green]{run.status}[/green] {run.run_id}: {s.done}/{s.total} answered "
+                 f"({s.completed} new, {s.cached} reused) in {s.elapsed_s:.1f}s, {rate:.2f}/s; "
+                 f"tokens {s.input_tokens} in, {s.output_tokens} out; retries {sum(s.retries.values())}")
+    stderr.print(f"next: valuecompass runs show {run.run_id}")
+
+
+def run(
+    model: str = typer.Option(DEFAULT_MODEL, "--model", "-m", help="Examinee, provider/model."),
+    system: list[str] = typer.Option([], "--system", "-s", help="Only this value system (repeatable)."),
+    dimension: list[str] = typer.Option([], "--dimension", "-d", help="Only this dimension (repeatable)."),
+    items: int | None = typer.Option(None, "--items", "-n", min=1, help="Items per dimension (default: all)."),
+    samples: int = typer.Option(1, "--samples", "-k", min=1, help="Answers per item (each with its own seed)."),
+    system_prompt: str | None = typer.Option(None, "--system-prompt", help="System message for the examinee."),
+    item_file: Path | None = typer.Option(None, "--item-file", help="Items from this file, not the seed bank."),
+    store: Path | None = STORE_OPTION,
+    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint (openai/ models)."),
+    temperature: float = typer.Option(0.0, "--temperature", min=0.0, max=2.0, help="Sampling temperature."),
+    max_tokens: int = typer.Option(256, "--max-tokens", min=1, help="Most tokens per answer."),
+    seed: int = typer.Option(0, "--seed", help="Sampling seed (sample k uses seed + k)."),
+    form_seed: int = typer.Option(0, "--form-seed", help="Seed of the item choice with --items."),
+    timeout: float = typer.Option(120.0, "--timeout", min=0.001, help="Seconds per call before it is retried."),
+    max_connections: int | None = typer.Option(None, "--max-connections", min=1, help="Concurrent calls."),
+    max_attempts: int = typer.Option(6, "--max-attempts", min=1, help="Attempts per call before giving up."),
+    model_arg: list[str] = typer.Option([], "--model-arg", "-M", help="Provider option KEY=VALUE (repeatable)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Administer items to a model and store its answers (rerun the same command to resume)."""
+    options = parse_model_args(model_arg)
+    if base_url:
+        options["base_url"] = base_url
+    config = FixedFormConfig(
+        model=model, model_options=options, systems=tuple(system), dimensions=tuple(dimension),
+        items_per_dimension=items, samples=samples, form_seed=form_seed,
+        generate=GenerateConfig(temperature=temperature, max_tokens=max_tokens, seed=seed,
+                                system_prompt=system_prompt, timeout_s=timeout))
+    runner = RunnerOptions(max_connections=max_connections, retry=RetryPolicy(max_attempts=max_attempts))
+    result = _administer(config, store, item_file, runner, show_bar=not as_json)
+    if as_json:
+        s = result.stats
+        print_json({"run": result.run.model_dump(mode="json"), "resumed": result.resumed,
+                    "stats": {"total": s.total, "done": s.done, "new": s.completed, "reused": s.cached,
+                              "retries": s.retries, "input_tokens": s.input_tokens,
+                              "output_tokens": s.output_tokens, "elapsed_s": s.elapsed_s}})
+    else:
+        _print_summary(result)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app`` (none yet)."""
+    """Add ``run`` to ``app``."""
+    app.command("run")(run)

@@ -1,0 +1,105 @@
+"""Benchmark: concurrency against a loopback endpoint that answers every request after 100 ms.
+
+The endpoint (``tests/_servers.py``'s FaultServer, no faults) runs in its own
+process. With 32 connections the ideal is 32 / 0.1 s = 320 requests/s.
+Measured: the full path (``run_fixed_form`` with the ``openai`` provider: the
+SDK, the runner, one SQLite transaction per answer), and as a baseline in the
+same run, bare ``httpx`` sending the same requests with 32 connections (the
+most this machine and server allow; on a 2-core machine shared with other work,
+both figures drop with the load, the ratio between them much less).
+
+Target: the full path >= 90 % of the ideal.
+
+Run:  .venv/bin/python bench/bench_concurrency.py [--requests 1280] [--connections 32] [--delay 0.1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from valuecompass.items import load_seed_bank, render_messages
+from valuecompass.models import GenerateConfig
+from valuecompass.pipeline import FixedFormConfig, RunnerOptions, run_fixed_form
+from valuecompass.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _start_server(delay: float) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen([sys.executable, "-m", "tests._servers", "--delay", str(delay)], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline().strip() if proc.stdout else ""
+    if not line.startswith("listening "):
+        proc.kill()
+        raise RuntimeError(f"loopback server did not start: {line!r}")
+    return proc, line.split(" ", 1)[1]
+
+
+async def _raw_httpx(base_url: str, n: int, connections: int) -> float:
+    """The same requests (same prompts, same body fields) sent with bare httpx; answers parsed as JSON."""
+    bank = load_seed_bank()
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+        queue = iter(range(n))
+
+        async def worker() -> None:
+            for k in queue:
+                body = {"model": "loopback", "messages": render_messages(bank[k % len(bank)]), "temperature": 0.7,
+                        "max_tokens": 256, "seed": k}
+                response = await client.post(f"{base_url}/chat/completions", json=body)
+                response.raise_for_status()
+                response.json()
+
+        t = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(connections)))
+        return time.perf_counter() - t
+
+
+async def _full_path(base_url: str, n: int, connections: int, store: Store) -> float:
+    bank = load_seed_bank()
+    samples = -(-n // len(bank))
+    items = bank[: -(-n // samples)]
+    config = FixedFormConfig(model="openai/loopback", model_options={"base_url": base_url}, samples=samples,
+                             generate=GenerateConfig(temperature=0.7))
+    t = time.perf_counter()
+    result = await run_fixed_form(config, store, items=items, options=RunnerOptions(max_connections=connections))
+    elapsed = time.perf_counter() - t
+    assert result.stats.completed == len(items) * samples
+    return elapsed, result.stats.completed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=1280)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--delay", type=float, default=0.1)
+    args = parser.parse_args()
+    ideal = args.connections / args.delay
+    proc, base_url = _start_server(args.delay)
+    try:
+        raw_s = asyncio.run(_raw_httpx(base_url, args.requests, args.connections))
+        with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.sqlite") as store:
+            full_s, n_full = asyncio.run(_full_path(base_url, args.requests, args.connections, store))
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    raw_rate, full_rate = args.requests / raw_s, n_full / full_s
+    print(f"loopback endpoint: {args.delay * 1000:.0f} ms per answer, {args.connections} connections, "
+          f"ideal {ideal:.0f} requests/s")
+    print(f"  baseline, bare httpx:            {args.requests} requests in {raw_s:5.2f} s = {raw_rate:6.1f}/s "
+          f"({raw_rate / ideal:6.1%} of ideal)")
+    print(f"  full path (openai SDK + runner + store): {n_full} in {full_s:5.2f} s = {full_rate:6.1f}/s "
+          f"({full_rate / ideal:6.1%} of ideal, {full_rate / raw_rate:6.1%} of bare httpx)"
+          f"   target >= 90% of ideal: {'PASS' if full_rate >= 0.9 * ideal else 'FAIL'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,219 @@
+"""The runner: calls a model for many jobs with bounded concurrency, retries and a cache.
+
+Jobs whose key is already stored are skipped. Each result is stored, in its own
+transaction, as soon as it arrives, so a process killed at any point loses at
+most the calls in flight and, because keys are unique, never duplicates one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import weakref
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from valuecompass.errors import ModelCallError, ValueCompassError
+from valuecompass.models import ModelAPI, ModelOutput
+from valuecompass.pipeline._jobs import Job
+from valuecompass.pipeline._progress import Progress, ProgressCallback
+from valuecompass.pipeline._retry import ErrorKind, RetryPolicy, classify
+from valuecompass.store import ResponseRecord, Store
+
+log = logging.getLogger(__name__)
+
+_SEMAPHORES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Semaphore]] = (
+    weakref.WeakKeyDictionary())
+
+
+def connection_key(model: ModelAPI) -> str:
+    """What shares one concurrency limit: the spec, and the endpoint if the provider has one."""
+    base_url = getattr(model, "base_url", None)
+    return f"{model.spec}@{base_url}" if base_url else model.spec
+
+
+def provider_semaphore(model: ModelAPI, limit: int) -> asyncio.Semaphore:
+    """The semaphore bounding concurrent calls to ``model``'s provider in the running loop.
+
+    Every runner in the loop that calls the same provider (same spec and endpoint)
+    with the same limit shares it, so an examinee and a judge on one endpoint
+    together stay within the limit. A runner given another limit explicitly gets
+    its own semaphore for that limit.
+    """
+    per_loop = _SEMAPHORES.setdefault(asyncio.get_running_loop(), {})
+    return per_loop.setdefault(f"{connection_key(model)}#{limit}", asyncio.Semaphore(limit))
+
+
+@dataclass
+class RunnerStats:
+    """Counts of one runner session.
+
+    Attributes:
+        total: Jobs given.
+        cached: Jobs already stored before the session.
+        completed: Jobs answered and stored in this session.
+        duplicates: Answers that another process had stored first.
+        retries: Failed attempts that were retried, by error kind.
+        input_tokens: Prompt tokens of this session's calls.
+        output_tokens: Generated tokens of this session's calls.
+        elapsed_s: Wall time of the session.
+        failed: Whether a call failed for good (the session stopped taking jobs).
+    """
+
+    total: int = 0
+    cached: int = 0
+    completed: int = 0
+    duplicates: int = 0
+    retries: dict[str, int] = field(default_factory=dict)
+    input_tokens: int = 0
+    output_tokens: int = 0
+    elapsed_s: float = 0.0
+    failed: bool = False
+
+    @property
+    def done(self) -> int:
+        """Jobs with a stored response now."""
+        return self.cached + self.completed + self.duplicates
+
+    def progress(self) -> Progress:
+        """A snapshot for progress callbacks."""
+        return Progress(self.total, self.done, self.cached, sum(self.retries.values()), self.input_tokens,
+                        self.output_tokens, self.elapsed_s)
+
+
+@dataclass
+class _Attempted:
+    output: ModelOutput
+    attempts: int
+    latency_s: float
+
+
+class Runner:
+    """Administers jobs to one model and stores the responses of one run.
+
+    Args:
+        model: The provider to call.
+        store: Where responses go.
+        policy: Retry policy.
+        max_connections: Concurrent calls (default: the provider's ``max_connections()``).
+    """
+
+    #: Workers per connection slot: a worker waiting out a back-off holds no slot, and
+    #: the extra worker keeps the connections busy meanwhile.
+    WORKERS_PER_CONNECTION = 2
+
+    def __init__(self, model: ModelAPI, store: Store, policy: RetryPolicy | None = None,
+                 max_connections: int | None = None) -> None:
+        self.model = model
+        self.store = store
+        self.policy = policy or RetryPolicy()
+        self.max_connections = max_connections or model.max_connections()
+        self._rng: np.random.Generator = self.policy.rng()
+
+    async def run(self, run_id: str, jobs: Sequence[Job], progress: ProgressCallback | None = None) -> RunnerStats:
+        """Answer every job of ``run_id`` not yet stored, storing each answer as it arrives.
+
+        Args:
+            run_id: The run the responses belong to (its jobs must be planned in the store).
+            jobs: The run's jobs.
+            progress: Called with a :class:`Progress` at the start and after each stored answer.
+
+        Returns:
+            Counts of the session.
+
+        Raises:
+            ModelCallError: for a call that failed for good (after every retry, or at
+                once for an error not worth retrying); answers stored so far are kept.
+        """
+        done = self.store.done_keys(run_id)
+        todo = [j for j in jobs if j.key not in done]
+        stats = RunnerStats(total=len(jobs), cached=len(jobs) - len(todo))
+        started = time.perf_counter()
+        report = (lambda: progress(stats.progress())) if progress else (lambda: None)
+        report()
+        pending = iter(todo)
+        semaphore = provider_semaphore(self.model, self.max_connections)
+        try:
+            async with asyncio.TaskGroup() as group:
+                for _ in range(min(self.WORKERS_PER_CONNECTION * self.max_connections, len(todo))):
+                    group.create_task(self._worker(run_id, pending, semaphore, stats, started, report))
+        except BaseExceptionGroup as group_error:  # one worker failed: the others were cancelled
+            raise _first_leaf(group_error)  # noqa: B904 - keep its own cause
+        stats.elapsed_s = time.perf_counter() - started
+        return stats
+
+    async def _worker(self, run_id: str, pending: Iterator[Job], semaphore: asyncio.Semaphore,
+                      stats: RunnerStats, started: float, report: ProgressCallback) -> None:
+        for job in pending:
+            if stats.failed:  # another worker failed for good: take no new job
+                return
+            try:
+                result = await self._attempt(job, semaphore, stats)
+            except Exception:
+                stats.failed = True
+                raise
+            self._store(run_id, job, result, stats)
+            stats.elapsed_s = time.perf_counter() - started
+            report()
+
+    async def _attempt(self, job: Job, semaphore: asyncio.Semaphore, stats: RunnerStats) -> _Attempted:
+        """Call the model for ``job``, retrying transient failures under the policy.
+
+        Each attempt holds a connection slot of ``semaphore``; back-off waits do not.
+        """
+        for attempt in range(1, self.policy.max_attempts + 1):
+            try:
+                async with semaphore:
+                    t0 = time.perf_counter()
+                    async with asyncio.timeout(job.config.timeout_s):
+                        output = await self.model.generate(list(job.messages), job.config)
+                return _Attempted(output, attempt, time.perf_counter() - t0)
+            except Exception as exc:  # classified below; nothing is swallowed silently
+                kind = classify(self.model, exc)
+                if kind is ErrorKind.FATAL and isinstance(exc, ValueCompassError):
+                    raise  # a library error already says what is wrong and how to fix it
+                if kind is ErrorKind.FATAL or attempt == self.policy.max_attempts:
+                    raise self._final_error(job, exc, kind, attempt) from exc
+                wait = self.policy.delay(attempt, self.model.retry_after(exc), self._rng)
+                stats.retries[kind.value] = stats.retries.get(kind.value, 0) + 1
+                log.info("%s on %s (attempt %d): %s; retrying in %.2fs", kind.value, job.item_id, attempt,
+                         _describe(exc), wait)
+                await asyncio.sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _final_error(self, job: Job, exc: Exception, kind: ErrorKind, attempts: int) -> ModelCallError:
+        what = "failed" if kind is ErrorKind.FATAL else f"kept failing ({kind.value}) after {attempts} attempts"
+        return ModelCallError(
+            f"model {self.model.spec!r} {what} on item {job.item_id!r} (sample {job.sample_index}): {_describe(exc)}",
+            hint="answers stored so far are kept; fix the cause (endpoint, key, model name, --timeout) "
+                 "and rerun the same command to resume")
+
+    def _store(self, run_id: str, job: Job, result: _Attempted, stats: RunnerStats) -> None:
+        out = result.output
+        record = ResponseRecord(
+            job_key=job.key, run_id=run_id, item_id=job.item_id, item_hash=job.item_hash,
+            sample_index=job.sample_index, model_spec=self.model.spec, messages=list(job.messages),
+            settings=job.config.model_dump(mode="json"), output_text=out.text, finish_reason=out.finish_reason,
+            first_token=out.first_token, input_tokens=out.usage.input_tokens, output_tokens=out.usage.output_tokens,
+            latency_s=result.latency_s, attempts=result.attempts, model_reported=out.model)
+        if self.store.insert_response(record):
+            stats.completed += 1
+        else:
+            stats.duplicates += 1
+        stats.input_tokens += out.usage.input_tokens
+        stats.output_tokens += out.usage.output_tokens
+
+
+def _first_leaf(group: BaseExceptionGroup) -> BaseException:
+    exc: BaseException = group
+    while isinstance(exc, BaseExceptionGroup):
+        exc = exc.exceptions[0]
+    return exc
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

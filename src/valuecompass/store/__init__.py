@@ -1,0 +1,49 @@
+"""The results store: runs, item snapshots, responses, judgments and estimates in SQLite.
+
+One file (WAL mode) that several processes can write at once. The schema grows
+by named, append-only migrations. Everything is read and written through
+:class:`Store` as frozen records.
+
+Writers of later stages use:
+
+- the judge: :meth:`Store.response_views` / :meth:`Store.responses_for_run` to
+  read what to judge, :meth:`Store.insert_judgments` to store verdicts (unique per
+  response, judge id, template hash and dimension), :meth:`Store.judgments_for_run`,
+  :meth:`Store.append_provenance` to record itself in the run's provenance;
+- estimation: :meth:`Store.insert_estimates` (replaces per run, dimension, method,
+  judge) and :meth:`Store.estimates_for_run`;
+- the web app: :meth:`Store.list_runs`, :meth:`Store.run_summary`,
+  :meth:`Store.response_views`.
+
+Example:
+    >>> import tempfile, pathlib
+    >>> with Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite") as store:
+    ...     store.list_runs()
+    []
+"""
+
+from valuecompass.store._adaptive import ConformityRecord, StoredItemParams
+from valuecompass.store._db import applied_migrations
+from valuecompass.store._export import CSV_COLUMNS, ExportFormat, export_responses
+from valuecompass.store._models import (
+    EstimateRecord,
+    JudgmentRecord,
+    ParseStatus,
+    PlannedJob,
+    ResponseRecord,
+    ResponseView,
+    RunRecord,
+    RunStatus,
+    RunSummary,
+)
+from valuecompass.store._paths import STORE_ENV, default_store_path, resolve_store_path
+from valuecompass.store._rows import item_content_hash
+from valuecompass.store._schema import MIGRATIONS, Migration
+from valuecompass.store._store import OpenedRun, Store
+
+__all__ = [
+    "CSV_COLUMNS", "MIGRATIONS", "ConformityRecord", "StoredItemParams", "STORE_ENV", "EstimateRecord", "ExportFormat", "JudgmentRecord", "Migration",
+    "OpenedRun", "ParseStatus", "PlannedJob", "ResponseRecord", "ResponseView", "RunRecord", "RunStatus",
+    "RunSummary", "Store", "applied_migrations", "default_store_path", "export_responses", "item_content_hash",
+    "resolve_store_path",
+]

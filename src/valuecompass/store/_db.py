@@ -1,0 +1,106 @@
+"""SQLite connection settings, write transactions and migrations.
+
+Every store connection uses WAL (readers never block the writer), a busy
+timeout (a writer waits for another process's write instead of failing) and
+``BEGIN IMMEDIATE`` for writes (the write lock is taken up front, so two
+processes never deadlock upgrading a read to a write).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from valuecompass.errors import StoreError
+from valuecompass.store._schema import MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BUSY_TIMEOUT_S = 60.0
+#: Checkpoint the WAL every this many pages (about 40 MB) rather than SQLite's 1000:
+#: checkpoints fsync, and one-row commits would otherwise pay for one every few hundred.
+WAL_AUTOCHECKPOINT_PAGES = 10_000
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601 with microseconds."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+def connect(path: Path, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    """Open (creating) the store file with the store's pragmas.
+
+    Raises:
+        StoreError: if the file cannot be opened or is not a SQLite database.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        conn.execute("PRAGMA synchronous = NORMAL")  # durable against process kills; fsync at checkpoints
+        conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except (sqlite3.Error, OSError) as exc:
+        raise StoreError(f"cannot open store {str(path)!r}: {exc}",
+                         hint="give a writable path with --store or VALUECOMPASS_STORE") from exc
+    if mode.lower() != "wal":
+        log.warning("store %s is in journal mode %s, not WAL (a network file system?)", path, mode)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+@contextlib.contextmanager
+def write_tx(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A write transaction: ``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def applied_migrations(conn: sqlite3.Connection) -> list[str]:
+    """Names of the migrations applied to this store, in order."""
+    rows = conn.execute("SELECT name FROM migrations ORDER BY rowid").fetchall()
+    return [r[0] for r in rows]
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> list[str]:
+    """Apply every migration not yet applied, each recorded by name.
+
+    Safe when several processes open a new store at once: the check and the
+    changes happen under one write lock.
+
+    Returns:
+        Names of the migrations applied now.
+
+    Raises:
+        StoreError: if the store holds migrations this version does not know
+            (it was written by a newer valuecompass).
+    """
+    known = [m.name for m in MIGRATIONS]
+    with write_tx(conn):
+        conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
+        applied = applied_migrations(conn)
+        unknown = [name for name in applied if name not in known]
+        if unknown:
+            raise StoreError(f"store {str(path)!r} has schema migrations this version does not know: "
+                             f"{', '.join(unknown)}", hint="upgrade valuecompass, or use another --store")
+        done = []
+        for migration in MIGRATIONS:
+            if migration.name in applied:
+                continue
+            for statement in migration.statements:
+                conn.execute(statement)
+            conn.execute("INSERT INTO migrations (name, applied) VALUES (?, ?)", (migration.name, now()))
+            done.append(migration.name)
+    if done:
+        log.info("store %s: applied migrations %s", path, ", ".join(done))
+    return done

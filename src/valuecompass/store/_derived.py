@@ -1,0 +1,81 @@
+"""Judgments and estimates: results derived from stored responses.
+
+These tables are written by the judge and estimation stages; the methods live in
+a mixin of :class:`valuecompass.store.Store`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Sequence
+
+from valuecompass.store._db import now, write_tx
+from valuecompass.store._models import EstimateRecord, JudgmentRecord
+from valuecompass.store._rows import (
+    ESTIMATE_JSON,
+    JUDGMENT_JSON,
+    estimate_from_row,
+    insert_sql,
+    judgment_from_row,
+    to_row,
+)
+
+_JUDGMENT_COLUMNS = list(JudgmentRecord.model_fields)
+_ESTIMATE_COLUMNS = list(EstimateRecord.model_fields)
+
+
+class DerivedResultsMixin:
+    """Store methods for judgments and estimates (needs ``_conn``, ``_lock``, ``_query``)."""
+
+    _conn: sqlite3.Connection
+    _lock: threading.RLock
+    _query: Callable[[str, Sequence[object]], list[sqlite3.Row]]
+
+    def insert_judgments(self, judgments: Iterable[JudgmentRecord]) -> int:
+        """Store judgments in one transaction; ones already stored (same response,
+        judge, template hash and dimension) are left alone.
+
+        Returns:
+            How many were new.
+        """
+        stamp = now()
+        rows = [to_row(j.model_copy(update={"created": j.created or stamp}), JUDGMENT_JSON) for j in judgments]
+        with self._lock, write_tx(self._conn) as conn:
+            before = conn.total_changes
+            conn.executemany(insert_sql("judgments", _JUDGMENT_COLUMNS), rows)
+            return conn.total_changes - before
+
+    def insert_judgment(self, judgment: JudgmentRecord) -> bool:
+        """Store one judgment; return ``True`` if it was new (see :meth:`insert_judgments`)."""
+        return self.insert_judgments([judgment]) == 1
+
+    def judgments_for_response(self, job_key: str) -> list[JudgmentRecord]:
+        """Every judgment of one response."""
+        rows = self._query("SELECT * FROM judgments WHERE response_key = ? ORDER BY id", (job_key,))
+        return [judgment_from_row(r) for r in rows]
+
+    def judgments_for_run(self, run_id: str, judge_id: str | None = None) -> list[JudgmentRecord]:
+        """Judgments of a run's responses (optionally of one judge), in the run's order."""
+        sql = ("SELECT g.* FROM run_jobs j JOIN judgments g ON g.response_key = j.job_key WHERE j.run_id = ?"
+               + (" AND g.judge_id = ?" if judge_id is not None else "") + " ORDER BY j.position, g.id")
+        params: tuple[str, ...] = (run_id, judge_id) if judge_id is not None else (run_id,)
+        return [judgment_from_row(r) for r in self._query(sql, params)]
+
+    def insert_estimates(self, estimates: Iterable[EstimateRecord]) -> None:
+        """Store estimates in one transaction, replacing any of the same run, dimension,
+        method and judge."""
+        stamp = now()
+        rows = [to_row(e.model_copy(update={"created": e.created or stamp}), ESTIMATE_JSON) for e in estimates]
+        with self._lock, write_tx(self._conn) as conn:
+            conn.executemany(insert_sql("estimates", _ESTIMATE_COLUMNS, conflict="REPLACE"), rows)
+
+    def insert_estimate(self, estimate: EstimateRecord) -> None:
+        """Store one estimate (see :meth:`insert_estimates`)."""
+        self.insert_estimates([estimate])
+
+    def estimates_for_run(self, run_id: str, method: str | None = None) -> list[EstimateRecord]:
+        """Estimates of a run (optionally of one method), by dimension."""
+        sql = "SELECT * FROM estimates WHERE run_id = ?" + (" AND method = ?" if method else "")
+        params: tuple[str, ...] = (run_id, method) if method else (run_id,)
+        return [estimate_from_row(r) for r in self._query(sql + " ORDER BY dimension, method, judge_id", params)]

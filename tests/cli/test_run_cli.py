@@ -1,0 +1,126 @@
+"""``valuecompass run``, ``runs`` and ``models`` through the real entry point."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+
+def _run(cli, store: Path, *args: str):
+    return cli("run", "-m", "fake/echo", "--store", str(store), "--json", *args)
+
+
+def test_run_stores_answers_and_rerun_resumes(cli, store_path: Path) -> None:
+    first = _run(cli, store_path, "-d", "care", "-d", "power", "-n", "3", "--seed", "4")
+    assert first.exit_code == 0, first.stderr
+    report = first.json()
+    assert report["stats"]["new"] == 6 and report["stats"]["total"] == 6 and not report["resumed"]
+    assert report["run"]["status"] == "complete" and report["run"]["settings"]["seed"] == 4
+    again = _run(cli, store_path, "-d", "care", "-d", "power", "-n", "3", "--seed", "4", "--max-connections", "2")
+    assert again.json()["run"]["run_id"] == report["run"]["run_id"]
+    assert again.json()["stats"]["reused"] == 6 and again.json()["resumed"]
+
+
+def test_run_options_reach_the_record(cli, store_path: Path) -> None:
+    result = _run(cli, store_path, "-s", "llm_values", "-n", "1", "--samples", "2", "--temperature", "0.9",
+                  "--max-tokens", "5", "--system-prompt", "Answer briefly.", "-M", "delay_s=0.001")
+    run = result.json()["run"]
+    assert result.json()["stats"]["total"] == 6 * 2
+    assert run["settings"]["temperature"] == 0.9 and run["settings"]["max_tokens"] == 5
+    assert run["settings"]["system_prompt"] == "Answer briefly."
+    assert run["config"]["model_options"] == {"delay_s": 0.001} and run["config"]["samples"] == 2
+
+
+def test_runs_list_show_and_export(cli, store_path: Path, tmp_path: Path) -> None:
+    run_id = _run(cli, store_path, "-d", "care", "-n", "2").json()["run"]["run_id"]
+    listed = cli("runs", "list", "--store", str(store_path), "--json").json()
+    assert [(r["run"]["run_id"], r["n_done"]) for r in listed] == [(run_id, 2)]
+    shown = cli("runs", "show", run_id[:8], "--store", str(store_path), "--json").json()
+    assert shown["run"]["run_id"] == run_id and shown["responses_per_dimension"] == {"care": 2}
+    table = cli("runs", "show", run_id, "--store", str(store_path))
+    assert table.exit_code == 0 and "model identity" in table.stdout
+    out_csv, out_jsonl = tmp_path / "r.csv", tmp_path / "r.jsonl"
+    assert cli("runs", "export", run_id, "--format", "csv", "--out", str(out_csv), "--store",
+               str(store_path)).exit_code == 0
+    with open(out_csv, newline="") as fh:
+        assert [r["dimension"] for r in csv.DictReader(fh)] == ["care", "care"]
+    cli("runs", "export", run_id, "-f", "jsonl", "-o", str(out_jsonl), "--store", str(store_path))
+    assert len([json.loads(x) for x in out_jsonl.read_text().splitlines()]) == 2
+
+
+def test_store_comes_from_the_environment(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VALUECOMPASS_STORE", str(tmp_path / "env.sqlite"))
+    assert cli("run", "-m", "fake/echo", "-d", "care", "-n", "1", "--json").exit_code == 0
+    assert (tmp_path / "env.sqlite").exists()
+    assert len(cli("runs", "list", "--json").json()) == 1
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["-d", "kindness"], 2, "kindness"),
+    (["-M", "api_key=sk-1"], 1, "would be recorded"),
+    (["-M", "novalue"], 1, "not KEY=VALUE"),
+    (["-M", "colour=red"], 1, "unknown option(s) colour"),
+])
+def test_bad_run_arguments_fail_without_traceback(cli, store_path: Path, args, code, message) -> None:
+    result = _run(cli, store_path, *args)
+    assert result.exit_code == code
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unknown_model_and_run_fail_clearly(cli, store_path: Path) -> None:
+    bad = cli("run", "-m", "hf/x", "--store", str(store_path))
+    assert bad.exit_code == 1 and "unknown model provider 'hf'" in bad.stderr and "fix:" in bad.stderr
+    missing = cli("runs", "show", "run-nothere", "--store", str(store_path))
+    assert missing.exit_code == 1 and "no run with id 'run-nothere'" in missing.stderr
+
+
+def test_models_list_and_prepare(cli, isolated_cache: Path) -> None:
+    listed = {m["spec"]: m for m in cli("models", "list", "--json").json()}
+    assert listed["local/smollm2-135m"]["status"] in {"ready", "installed"}
+    prepared = cli("models", "prepare", "smollm2-135m", "--json")
+    assert prepared.exit_code == 0, prepared.stderr
+    [entry] = prepared.json()
+    assert entry["sha256"].startswith("b179c952") and entry["spec"] == "local/smollm2-135m"
+    after = {m["spec"]: m for m in cli("models", "list", "--json").json()}
+    assert after["local/smollm2-135m"]["status"] == "ready"
+    unknown = cli("models", "prepare", "gpt-5")
+    assert unknown.exit_code == 1 and "unknown embedded model 'gpt-5'" in unknown.stderr
+
+
+@pytest.mark.slow
+def test_run_on_the_embedded_model_and_on_a_llama_server(cli, store_path: Path, llama_server) -> None:
+    """The same form through both backends. Texts are not compared: the llama.cpp server applies its own
+    default repeat penalty (1.1), which the OpenAI protocol cannot turn off."""
+    args = ["-d", "care", "-n", "2", "--max-tokens", "12", "--store", str(store_path), "--json"]
+    local = cli("run", "-m", "local/smollm2-135m", *args)
+    served = cli("run", "-m", "openai/smollm2", "--base-url", llama_server.base_url, *args)
+    assert local.exit_code == 0 and served.exit_code == 0, local.stderr + served.stderr
+    runs = [local.json()["run"], served.json()["run"]]
+    assert runs[0]["model_identity"]["sha256"].startswith("b179c952")
+    assert runs[1]["model_identity"]["base_url"] == llama_server.base_url
+    exports = [_export(cli, store_path, run["run_id"]) for run in runs]
+    assert [r["item_id"] for r in exports[0]] == [r["item_id"] for r in exports[1]]
+    assert all(r["output_text"] and 0 < r["output_tokens"] <= 12 for r in exports[0] + exports[1])
+
+
+def _export(cli, store: Path, run_id: str) -> list[dict]:
+    out = store.with_suffix(f".{run_id}.jsonl")
+    assert cli("runs", "export", run_id, "-o", str(out), "--store", str(store)).exit_code == 0
+    return [json.loads(line) for line in out.read_text().splitlines()]
+
+
+def test_run_with_a_user_item_file(cli, store_path: Path, tmp_path: Path) -> None:
+    from valuecompass.items import load_seed_bank
+
+    items = [i.model_copy(update={"id": f"user-{n}"}) for n, i in enumerate(load_seed_bank()[:3])]
+    path = tmp_path / "mine.jsonl"
+    path.write_text("".join(i.model_dump_json() + "\n" for i in items))
+    result = _run(cli, store_path, "--item-file", str(path))
+    assert result.exit_code == 0, result.stderr
+    run = result.json()["run"]
+    assert run["item_bank_version"].startswith("file:mine.jsonl#") and result.json()["stats"]["total"] == 3
+    shown = cli("runs", "show", run["run_id"], "--store", str(store_path), "--json").json()
+    assert sum(shown["responses_per_dimension"].values()) == 3
