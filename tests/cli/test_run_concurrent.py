@@ -12,7 +12,7 @@ CLI = "import sys; from valuecompass.cli import main; sys.argv[0] = 'valuecompas
 
 def test_two_run_processes_share_a_store(tmp_path: Path) -> None:
     store = tmp_path / "shared.sqlite"
-    common = ["-m", "fake/echo", "-M", "delay_s=0.01", "--max-connections", "4", "-s", "mft", "--store", str(store),
+    common = ["--fixed", "--no-judge", "-m", "fake/echo", "-M", "delay_s=0.01", "--max-connections", "4", "-s", "mft", "--store", str(store),
               "--json"]
     procs = [subprocess.Popen([sys.executable, "-c", CLI, "run", *common, "-n", n], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for n in ("10", "12")]

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 CLI = "import sys; from valuecompass.cli import main; sys.argv[0] = 'valuecompass'; main()"
-RUN = ["run", "-m", "fake/echo", "-M", "delay_s=0.03", "--max-connections", "4", "-s", "schwartz", "-n", "8",
+RUN = ["run", "--fixed", "--no-judge", "-m", "fake/echo", "-M", "delay_s=0.03", "--max-connections", "4", "-s", "schwartz", "-n", "8",
        "--samples", "2", "--temperature", "0.7", "--seed", "5", "--json"]
 TOTAL = 10 * 8 * 2
 COMPARED = ("job_key", "run_id", "item_id", "item_hash", "sample_index", "model_spec", "messages", "settings",

@@ -11,7 +11,7 @@ from valuecompass.cli._common import JSON_OPTION, console, print_json, print_tab
 from valuecompass.frameworks import get_dimension
 from valuecompass.items import load_item_file, load_seed_bank, seed_bank_version, select_items
 
-items_app = typer.Typer(help="The item bank: list, validate (and later generate, calibrate).", no_args_is_help=True)
+items_app = typer.Typer(help="The item bank: list, validate, generate, calibrate, stats.", no_args_is_help=True)
 
 
 @items_app.command("list")
@@ -47,4 +47,7 @@ def validate(path: Path = typer.Argument(..., help="A JSONL, JSON or YAML item f
 
 def register(app: typer.Typer) -> None:
     """Add ``items`` to ``app``."""
+    from valuecompass.cli._items_bank import register_bank_commands
+
+    register_bank_commands(items_app)
     app.add_typer(items_app, name="items")

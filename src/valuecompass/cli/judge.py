@@ -1,7 +1,258 @@
-"""CLI: `valuecompass judge` (not implemented yet)."""
+"""CLI: ``valuecompass judge RUN_ID | validate | calibrate``: the value judge.
 
+- ``valuecompass judge RUN_ID [--judge SPEC]`` judges every response of a run
+  that this judge has not judged yet (resumable; another judge's verdicts are kept);
+- ``valuecompass judge validate --data DIR --format touche23`` measures the
+  judge's agreement with human labels;
+- ``valuecompass judge calibrate --data DIR --out PROFILE.json`` calibrates a
+  judge on labelled examples (exemplars plus per-value thresholds).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from typer.core import TyperGroup
+
+from valuecompass.cli._common import JSON_OPTION, console, print_json, print_table
+from valuecompass.cli.run import parse_model_args
+from valuecompass.cli.runs import STORE_OPTION
+from valuecompass.errors import JudgeError
+from valuecompass.judge import (
+    DEFAULT_JUDGE,
+    SCHWARTZ_VALUES,
+    AgreementReport,
+    Judge,
+    JudgeProfile,
+    JudgeSettings,
+    calibrate,
+    load_labelled_examples,
+    make_judge,
+    read_touche,
+    sample_arguments,
+    save_profile,
+    touche_examples,
+    validate_touche,
+)
+from valuecompass.pipeline.judging import JudgeStats, judge_run
+from valuecompass.store import Store
+
+stderr = Console(stderr=True)
+T = TypeVar("T")
+
+
+class _DefaultToRun(TyperGroup):
+    """``judge RUN_ID ...`` means ``judge run RUN_ID ...``; named subcommands work as usual."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["run", *args]
+        return super().resolve_command(ctx, args)
+
+
+judge_app = typer.Typer(cls=_DefaultToRun, no_args_is_help=True,
+                        help="The value judge: judge a run's responses (judge RUN_ID), validate, calibrate.")
+
+JUDGE_OPTION = typer.Option(DEFAULT_JUDGE, "--judge", "-j", help="Judge model, provider/model.")
+PROFILE_OPTION = typer.Option(None, "--profile", help="Calibration profile (from `judge calibrate`).")
+JUDGE_ARG_OPTION = typer.Option([], "--judge-arg", "-J", help="Judge provider option KEY=VALUE (repeatable).")
+
+
+class _Bar:
+    """A progress bar on standard error, advanced once per judgment."""
+
+    def __init__(self, enabled: bool, total: int | None = None, what: str = "judging") -> None:
+        self.progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=stderr, disable=not enabled)
+        self.task = self.progress.add_task(what, total=total)
+
+    def advance(self, *_: object) -> None:
+        """Count one more judgment."""
+        self.progress.advance(self.task)
+
+    def stats(self, stats: JudgeStats) -> None:
+        """Show a judge stage's counts."""
+        self.progress.update(self.task, total=stats.total, completed=stats.cached + stats.judged)
+
+
+def _build_judge(spec: str, profile: Path | None, judge_arg: list[str], rationale_tokens: int) -> Judge:
+    return make_judge(spec, profile=profile, settings=JudgeSettings(rationale_tokens=rationale_tokens),
+                      model_options=parse_model_args(judge_arg))
+
+
+def _with_judge(judge: Judge, work: Callable[[], Awaitable[T]]) -> T:
+    async def main() -> T:
+        try:
+            return await work()
+        finally:
+            await judge.aclose()
+
+    return asyncio.run(main())
+
+
+@judge_app.command("run")
+def run(
+    run_id: str = typer.Argument(..., metavar="RUN_ID", help="A run id (a unique prefix is enough)."),
+    judge: str = JUDGE_OPTION,
+    profile: Path | None = PROFILE_OPTION,
+    judge_arg: list[str] = JUDGE_ARG_OPTION,
+    rationale_tokens: int = typer.Option(24, "--rationale-tokens", min=0, max=256,
+                                         help="Most tokens of each judgment's reason (0: label only)."),
+    store: Path | None = STORE_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Judge every response of a run not yet judged by this judge (rerun to resume)."""
+    judge_obj = _build_judge(judge, profile, judge_arg, rationale_tokens)
+    bar = _Bar(not as_json)
+    with Store(store) as db, bar.progress:
+        stats = _with_judge(judge_obj, lambda: judge_run(db, run_id, judge_obj, progress=bar.stats))
+    if as_json:
+        print_json(stats.as_dict())
+        return
+    spj = stats.seconds_per_judgment
+    stderr.print(f"[green]judged[/green] run {stats.run_id} with {stats.judge_id}: {stats.judged} new, "
+                 f"{stats.cached} already judged, {stats.unparsable} unparsable"
+                 + (f", {stats.skipped} without item" if stats.skipped else "")
+                 + (f"; {spj:.2f} s/judgment" if spj is not None else ""))
+    if stats.self_judged:
+        stderr.print("[yellow]note: the judge is the examinee's own model (self-judging)[/yellow]")
+    stderr.print(f"next: valuecompass scores {stats.run_id}")
+
+
+def _f(x: float | None, digits: int = 2) -> str:
+    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+
+
+def print_report(report: AgreementReport) -> None:
+    """Print an agreement report as a table plus its summary lines."""
+    d = report.data
+    table = Table(title=f"agreement with Touché23 human labels: {d.get('split')} split, {d.get('n_arguments')} "
+                        f"arguments (seed {d.get('seed')}), judge {report.judge.judge_id}")
+    table.add_column("value", no_wrap=True)
+    for col in ("n", "human yes", "judge yes", "precision", "recall", "F1", "AUC", "tp/fp/fn/tn", "unparsable"):
+        table.add_column(col, justify="right")
+    for v in report.values:
+        table.add_row(v.value, str(v.n), str(v.positives), str(v.predicted), _f(v.precision), _f(v.recall), _f(v.f1),
+                      _f(v.auc), f"{v.confusion.tp}/{v.confusion.fp}/{v.confusion.fn}/{v.confusion.tn}",
+                      str(v.unparsable))
+    console.print(table)
+    c = report.confusion
+    stderr.print(f"macro-F1 {_f(report.macro_f1)}  micro-F1 {_f(report.micro_f1)}  mean AUC {_f(report.mean_auc)}  "
+                 f"(always-yes macro-F1 {_f(report.all_yes_macro_f1)})")
+    stderr.print(f"pooled confusion: tp {c.tp}, fp {c.fp}, fn {c.fn}, tn {c.tn}; {report.n_unparsable} unparsable of "
+                 f"{report.n_judgments}; {report.seconds_per_judgment:.2f} s/judgment")
+    stderr.print("reference (SemEval-2023 Task 4, 20 categories, not directly comparable): "
+                 + ", ".join(f"{k} {v}" for k, v in report.reference.items()))
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
+    if fmt not in allowed:
+        raise JudgeError(f"unknown data format {fmt!r}", hint=f"use one of: {', '.join(allowed)}")
+
+
+def _values(values: list[str]) -> tuple[str, ...]:
+    chosen = tuple(v for part in values for v in part.split(",") if v) or SCHWARTZ_VALUES
+    unknown = [v for v in chosen if v not in SCHWARTZ_VALUES]
+    if unknown:
+        raise JudgeError(f"unknown Schwartz value(s) {unknown}", hint=f"use: {', '.join(SCHWARTZ_VALUES)}")
+    return chosen
+
+
+@judge_app.command("validate")
+def validate(
+    data: Path = typer.Option(..., "--data", help="Folder with arguments-SPLIT.tsv and labels-SPLIT.tsv."),
+    fmt: str = typer.Option("touche23", "--format", help="Data format (touche23)."),
+    split: str = typer.Option("validation", "--split", help="Which split to read."),
+    judge: str = JUDGE_OPTION,
+    profile: Path | None = PROFILE_OPTION,
+    judge_arg: list[str] = JUDGE_ARG_OPTION,
+    limit: int | None = typer.Option(None, "--limit", min=1, help="Judge a seeded sample of this many arguments."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the sample."),
+    value: list[str] = typer.Option([], "--value", help="Only these Schwartz values (repeatable or comma-separated)."),
+    out: Path | None = typer.Option(None, "--out", help="Also write the report as JSON to this file."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Measure the judge's agreement with human labels (Touché23-ValueEval, 10 basic values)."""
+    _check_format(fmt, ("touche23",))
+    values = _values(value)
+    arguments = sample_arguments(read_touche(data, split), limit, seed)
+    judge_obj = _build_judge(judge, profile, judge_arg, 0)
+    info = {"dataset": "touche23-valueeval", "path": str(data), "split": split, "n_arguments": len(arguments),
+            "limit": limit, "seed": seed, "values": list(values)}
+    bar = _Bar(not as_json, len(arguments) * len(values))
+    with bar.progress:
+        report = _with_judge(judge_obj, lambda: validate_touche(judge_obj, arguments, values=values, data=info,
+                                                                on_judgment=bar.advance))
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    if as_json:
+        print_json(report.model_dump(mode="json"))
+        return
+    print_report(report)
+
+
+def _print_profile(profile: JudgeProfile, path: Path) -> None:
+    rows = []
+    for dim, cal in profile.dimensions.items():
+        for fit in cal.fits:
+            if fit.f1_tuned is None:
+                continue
+            rows.append([dim, fit.label, _f(cal.thresholds.get(fit.label)), len(cal.exemplars), fit.n,
+                         _f(fit.f1_default), _f(fit.f1_tuned), _f(fit.auc), fit.unparsable])
+    print_table(f"judge profile {profile.profile_id} for {profile.judge_spec}",
+                ["dimension", "label", "threshold", "exemplars", "validation n", "F1 before", "F1 tuned (in-sample)",
+                 "AUC", "unparsable"], rows)
+    stderr.print(f"saved {path}; use it with --profile {path}")
+
+
+@judge_app.command("calibrate")
+def calibrate_cmd(
+    data: Path = typer.Option(..., "--data", help="Touché folder (touche23) or a JSONL file of labelled examples."),
+    fmt: str = typer.Option("touche23", "--format", help="Data format: touche23 or jsonl."),
+    split: str = typer.Option("training", "--split", help="Touché split to draw examples from."),
+    out: Path = typer.Option(..., "--out", help="Where to write the profile (JSON)."),
+    judge: str = JUDGE_OPTION,
+    judge_arg: list[str] = JUDGE_ARG_OPTION,
+    per_value: int = typer.Option(24, "--per-value", min=2, help="Touché examples drawn per value."),
+    exemplars: int = typer.Option(1, "--exemplars", min=0, help="In-context exemplars per label and value."),
+    max_validation: int | None = typer.Option(None, "--max-validation", min=1,
+                                              help="Most validation examples per value."),
+    value: list[str] = typer.Option([], "--value", help="Only these Schwartz values (touche23)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the draw, exemplar choice and split."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Calibrate a judge on labelled examples: in-context exemplars and per-value thresholds."""
+    _check_format(fmt, ("touche23", "jsonl"))
+    if fmt == "touche23":
+        examples = touche_examples(read_touche(data, split), per_value, values=_values(value), seed=seed)
+        source = {"dataset": "touche23-valueeval", "path": str(data), "split": split, "per_value": per_value}
+    else:
+        examples = load_labelled_examples(data)
+        source = {"dataset": "jsonl", "path": str(data)}
+    source["n_examples"] = len(examples)
+    judge_obj = _build_judge(judge, None, judge_arg, 0)
+    bar = _Bar(not as_json, None, "calibrating")
+    with bar.progress:
+        profile = _with_judge(judge_obj, lambda: calibrate(
+            judge_obj, examples, exemplars_per_label=exemplars, max_validation=max_validation, seed=seed,
+            source=source, on_judgment=bar.advance))
+    path = save_profile(profile, out)
+    if as_json:
+        print_json(profile.model_dump(mode="json", by_alias=True))
+        return
+    _print_profile(profile, path)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app`` (none yet)."""
+    """Add ``judge`` to ``app``."""
+    app.add_typer(judge_app, name="judge")

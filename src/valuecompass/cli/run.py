@@ -1,8 +1,9 @@
-"""CLI: ``valuecompass run``: administer items to a model and store its answers.
+"""CLI: ``valuecompass run``: measure a model's values and store everything.
 
-A thin layer over :mod:`valuecompass.pipeline`: it builds the configuration,
-draws the progress bar, and prints a summary. Later stages (judging, scores,
-adaptive testing) are added as further steps after :func:`_administer`.
+By default an adaptive test per dimension (item selection by information,
+item generation when the bank runs dry, judge, IRT estimate); with ``--fixed``
+a fixed form of items, judged and scored as the share of conforming behaviour.
+A thin layer over :mod:`valuecompass.pipeline`.
 """
 
 from __future__ import annotations
@@ -15,12 +16,18 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from valuecompass.cat import CATConfig
 from valuecompass.cli._common import JSON_OPTION, print_json
+from valuecompass.cli._run_adaptive import print_adaptive, run_adaptive_cli
 from valuecompass.cli.runs import STORE_OPTION
+from valuecompass.cli.scores import print_scores
 from valuecompass.errors import ModelError
 from valuecompass.models import DEFAULT_MODEL, GenerateConfig
+from valuecompass.judge import make_judge
 from valuecompass.pipeline import (
+    DEFAULT_CAT,
     SECRET_OPTIONS,
+    AdaptiveConfig,
     FixedFormConfig,
     FixedFormResult,
     RetryPolicy,
@@ -28,6 +35,8 @@ from valuecompass.pipeline import (
     load_items,
     run_fixed_form,
 )
+from valuecompass.pipeline.judging import judge_run
+from valuecompass.pipeline.scoring import score_run
 from valuecompass.pipeline import Progress as RunProgress
 from valuecompass.store import Store
 
@@ -80,6 +89,18 @@ def _administer(config: FixedFormConfig, store: Path | None, item_file: Path | N
         return asyncio.run(run_fixed_form(config, db, items=source, options=options, progress=bar))
 
 
+def _judge_and_score(run_id: str, store: Path | None, judge_spec: str, profile: Path | None, as_json: bool) -> dict:
+    """Judge every unjudged response of a fixed-form run, then score it; print the table."""
+    judge = make_judge(judge_spec, profile=profile)
+    with Store(store) as db:
+        stats = asyncio.run(judge_run(db, run_id, judge))
+        scores = score_run(db, run_id, judge_id=judge.judge_id)
+    if not as_json:
+        print_scores(scores, self_judged=stats.self_judged)
+    return {"judge": judge.judge_id, "self_judged": stats.self_judged,
+            "scores": [s.model_dump(mode="json") for s in scores]}
+
+
 def _print_summary(result: FixedFormResult) -> None:
     s, run = result.stats, result.run
     rate = s.completed / s.elapsed_s if s.elapsed_s > 0 else 0.0
@@ -93,14 +114,28 @@ def run(
     model: str = typer.Option(DEFAULT_MODEL, "--model", "-m", help="Examinee, provider/model."),
     system: list[str] = typer.Option([], "--system", "-s", help="Only this value system (repeatable)."),
     dimension: list[str] = typer.Option([], "--dimension", "-d", help="Only this dimension (repeatable)."),
-    items: int | None = typer.Option(None, "--items", "-n", min=1, help="Items per dimension (default: all)."),
+    fixed: bool = typer.Option(False, "--fixed", help="A fixed form of seed items instead of adaptive testing."),
+    items: int | None = typer.Option(None, "--items", "-n", min=1,
+                                     help="With --fixed: items per dimension (default: all)."),
+    max_items: int = typer.Option(DEFAULT_CAT.max_items, "--max-items", min=1,
+                                  help="Adaptive: most items per dimension."),
+    min_items: int = typer.Option(DEFAULT_CAT.min_items, "--min-items", min=0,
+                                  help="Adaptive: fewest items per dimension."),
+    se: float = typer.Option(DEFAULT_CAT.se_target, "--se", min=0.01, help="Adaptive: stop at this SE of theta."),
+    batch: int = typer.Option(DEFAULT_CAT.batch_size, "--batch", min=1, help="Adaptive: items per step."),
+    generate_items: bool = typer.Option(True, "--generate/--no-generate",
+                                        help="Adaptive: write new items when none is informative."),
+    generator: str | None = typer.Option(None, "--generator", help="Item generator (default: the judge)."),
+    judge: str = typer.Option(DEFAULT_MODEL, "--judge", help="Judge model, provider/model."),
+    judge_profile: Path | None = typer.Option(None, "--judge-profile", help="A judge calibration profile."),
+    no_judge: bool = typer.Option(False, "--no-judge", help="With --fixed: store answers only, judge later."),
     samples: int = typer.Option(1, "--samples", "-k", min=1, help="Answers per item (each with its own seed)."),
     system_prompt: str | None = typer.Option(None, "--system-prompt", help="System message for the examinee."),
     item_file: Path | None = typer.Option(None, "--item-file", help="Items from this file, not the seed bank."),
     store: Path | None = STORE_OPTION,
     base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint (openai/ models)."),
     temperature: float = typer.Option(0.0, "--temperature", min=0.0, max=2.0, help="Sampling temperature."),
-    max_tokens: int = typer.Option(256, "--max-tokens", min=1, help="Most tokens per answer."),
+    max_tokens: int = typer.Option(128, "--max-tokens", min=1, help="Most tokens per answer."),
     seed: int = typer.Option(0, "--seed", help="Sampling seed (sample k uses seed + k)."),
     form_seed: int = typer.Option(0, "--form-seed", help="Seed of the item choice with --items."),
     timeout: float = typer.Option(120.0, "--timeout", min=0.001, help="Seconds per call before it is retried."),
@@ -109,25 +144,42 @@ def run(
     model_arg: list[str] = typer.Option([], "--model-arg", "-M", help="Provider option KEY=VALUE (repeatable)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Administer items to a model and store its answers (rerun the same command to resume)."""
+    """Measure a model's values: adaptive tests per dimension (default) or a fixed form (--fixed).
+
+    Everything is stored as it arrives; rerun the same command to resume.
+    """
     options = parse_model_args(model_arg)
     if base_url:
         options["base_url"] = base_url
-    config = FixedFormConfig(
+    generate = GenerateConfig(temperature=temperature, max_tokens=max_tokens, seed=seed,
+                              system_prompt=system_prompt, timeout_s=timeout)
+    retry = RetryPolicy(max_attempts=max_attempts)
+    if not fixed:
+        config = AdaptiveConfig(
+            model=model, model_options=options, judge=judge,
+            judge_profile=str(judge_profile) if judge_profile else None, generator=generator,
+            systems=tuple(system), dimensions=tuple(dimension), generate=generate, seed=form_seed,
+            generate_items=generate_items,
+            cat=DEFAULT_CAT.model_copy(update={"max_items": max_items, "min_items": min(min_items, max_items),
+                                               "se_target": se, "batch_size": batch}))
+        CATConfig.model_validate(config.cat.model_dump())
+        print_adaptive(run_adaptive_cli(config, store, retry, quiet=as_json), config, as_json)
+        return
+    fixed_config = FixedFormConfig(
         model=model, model_options=options, systems=tuple(system), dimensions=tuple(dimension),
-        items_per_dimension=items, samples=samples, form_seed=form_seed,
-        generate=GenerateConfig(temperature=temperature, max_tokens=max_tokens, seed=seed,
-                                system_prompt=system_prompt, timeout_s=timeout))
-    runner = RunnerOptions(max_connections=max_connections, retry=RetryPolicy(max_attempts=max_attempts))
-    result = _administer(config, store, item_file, runner, show_bar=not as_json)
+        items_per_dimension=items, samples=samples, form_seed=form_seed, generate=generate)
+    runner = RunnerOptions(max_connections=max_connections, retry=retry)
+    result = _administer(fixed_config, store, item_file, runner, show_bar=not as_json)
+    if not as_json:
+        _print_summary(result)
+    judged = None if no_judge else _judge_and_score(result.run.run_id, store, judge, judge_profile, as_json)
     if as_json:
         s = result.stats
         print_json({"run": result.run.model_dump(mode="json"), "resumed": result.resumed,
                     "stats": {"total": s.total, "done": s.done, "new": s.completed, "reused": s.cached,
                               "retries": s.retries, "input_tokens": s.input_tokens,
-                              "output_tokens": s.output_tokens, "elapsed_s": s.elapsed_s}})
-    else:
-        _print_summary(result)
+                              "output_tokens": s.output_tokens, "elapsed_s": s.elapsed_s},
+                    "judging": judged})
 
 
 def register(app: typer.Typer) -> None:

@@ -18,6 +18,16 @@ Example:
     ('complete', 2)
 """
 
+from valuecompass.pipeline._adaptive import (
+    DEFAULT_CAT,
+    AdaptiveConfig,
+    AdaptiveResult,
+    DimensionOutcome,
+    adaptive_run_record,
+    chosen_dimensions,
+    run_adaptive,
+)
+from valuecompass.pipeline._bank import CalibrationSummary, DimensionBank, calibrate_dimension, load_bank
 from valuecompass.pipeline._fixed_form import (
     FixedFormResult,
     ItemSource,
@@ -43,6 +53,8 @@ from valuecompass.pipeline._retry import ErrorKind, RetryPolicy, classify
 from valuecompass.pipeline._runner import Runner, RunnerStats, connection_key, provider_semaphore
 
 __all__ = [
+    "DEFAULT_CAT", "AdaptiveConfig", "AdaptiveResult", "CalibrationSummary", "DimensionBank", "DimensionOutcome",
+    "adaptive_run_record", "calibrate_dimension", "chosen_dimensions", "load_bank", "run_adaptive",
     "SECRET_OPTIONS", "EmptyFormError", "ErrorKind", "FixedFormConfig", "FixedFormResult", "ItemSource", "Job",
     "Progress", "ProgressCallback", "RetryPolicy", "RunPlan", "Runner", "RunnerOptions", "RunnerStats", "administer",
     "classify", "connection_key", "environment", "job_key", "load_items", "plan_fixed_form", "prepare_run",

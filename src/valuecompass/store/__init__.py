@@ -22,7 +22,7 @@ Example:
     []
 """
 
-from valuecompass.store._adaptive import ConformityRecord, StoredItemParams
+from valuecompass.store._adaptive import JudgedResponse, StoredItemParams
 from valuecompass.store._db import applied_migrations
 from valuecompass.store._export import CSV_COLUMNS, ExportFormat, export_responses
 from valuecompass.store._models import (
@@ -42,7 +42,7 @@ from valuecompass.store._schema import MIGRATIONS, Migration
 from valuecompass.store._store import OpenedRun, Store
 
 __all__ = [
-    "CSV_COLUMNS", "MIGRATIONS", "ConformityRecord", "StoredItemParams", "STORE_ENV", "EstimateRecord", "ExportFormat", "JudgmentRecord", "Migration",
+    "CSV_COLUMNS", "MIGRATIONS", "JudgedResponse", "StoredItemParams", "STORE_ENV", "EstimateRecord", "ExportFormat", "JudgmentRecord", "Migration",
     "OpenedRun", "ParseStatus", "PlannedJob", "ResponseRecord", "ResponseView", "RunRecord", "RunStatus",
     "RunSummary", "Store", "applied_migrations", "default_store_path", "export_responses", "item_content_hash",
     "resolve_store_path",

@@ -50,13 +50,14 @@ class StoredItemParams:
 
 
 @dataclass(frozen=True)
-class ConformityRecord:
-    """One judged response for calibration: who (run), which item, conform (1/0 or a probability)."""
+class JudgedResponse:
+    """One judged response, for calibration: which run and model, which item, the judge's label."""
 
     run_id: str
     model_spec: str
     item_id: str
-    value: float
+    label: str
+    judge_id: str
 
 
 class AdaptiveMixin:
@@ -100,19 +101,19 @@ class AdaptiveMixin:
         rows = self._query("SELECT diagnostics FROM calibrations WHERE calibration_id = ?", (calibration_id,))
         return json.loads(rows[0]["diagnostics"]) if rows else None
 
-    def conformity_records(self, dimension: str, judge_id: str | None = None) -> list[ConformityRecord]:
-        """Judged conformity of every stored response to items of ``dimension``, across all runs.
+    def judged_responses(self, dimension: str, judge_id: str | None = None) -> list[JudgedResponse]:
+        """Every parsed judgment of a response to an item of ``dimension``, across all runs.
 
-        The judgments' ``score`` column holds conformity (1, 0, or a probability); unparsable
-        judgments (no score) are left out.
+        Unparsable judgments are left out. With several judges, pass ``judge_id``
+        to keep one judge's view.
         """
-        sql = ("SELECT j.run_id, r.model_spec, s.item_id, g.score FROM run_jobs j"
+        sql = ("SELECT j.run_id, r.model_spec, s.item_id, g.label, g.judge_id FROM run_jobs j"
                " JOIN runs r ON r.run_id = j.run_id JOIN responses s ON s.job_key = j.job_key"
                " JOIN judgments g ON g.response_key = j.job_key"
-               " WHERE g.dimension = ? AND g.score IS NOT NULL" + (" AND g.judge_id = ?" if judge_id else "")
-               + " ORDER BY j.run_id, j.position")
+               " WHERE g.dimension = ? AND g.parse_status = 'ok' AND g.label IS NOT NULL"
+               + (" AND g.judge_id = ?" if judge_id else "") + " ORDER BY j.run_id, j.position")
         rows = self._query(sql, (dimension, judge_id) if judge_id else (dimension,))
-        return [ConformityRecord(r["run_id"], r["model_spec"], r["item_id"], float(r["score"])) for r in rows]
+        return [JudgedResponse(r["run_id"], r["model_spec"], r["item_id"], r["label"], r["judge_id"]) for r in rows]
 
     def exposure_counts(self) -> dict[str, int]:
         """How many stored responses each item has (all runs)."""

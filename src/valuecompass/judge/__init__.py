@@ -1,0 +1,90 @@
+"""Value recognition: a configurable, calibratable judge of model behaviour, and its agreement with people.
+
+In the spirit of CLAVE (arXiv 2407.10725): any model can judge whether a
+response *supports* (+1), is *unrelated* to (0) or *opposes* (-1) a value
+dimension, in the meaning of the dimension's value system (expresses the
+Schwartz value; does not violate the moral foundation; is safe; reflects the
+LLM value). Label probabilities come from the first generated token's
+log-probabilities where the backend gives them. A judge can be calibrated on a
+small labelled set per value (in-context exemplars plus per-value thresholds,
+saved as a versioned profile), and its agreement with human labels is measured
+on Touché23-ValueEval.
+
+Example:
+    >>> import asyncio
+    >>> from valuecompass.judge import Judge, JudgeRequest
+    >>> from valuecompass.models import get_model
+    >>> judge = Judge(get_model("fake/judge", replies=["Opposes - it tells people to defer."]))
+    >>> req = JudgeRequest(dimension="self_direction", text="Just do what your parents say.")
+    >>> asyncio.run(judge.judge(req)).value
+    -1
+"""
+
+from valuecompass.judge._agreement import (
+    Confusion,
+    ValueAgreement,
+    confusion,
+    f1,
+    macro_f1,
+    mean_auc,
+    micro_f1,
+    precision,
+    recall,
+    roc_auc,
+    value_agreement,
+)
+from valuecompass.judge._calibrate import (
+    LabelledExample,
+    ThresholdFit,
+    calibrate,
+    load_labelled_examples,
+    tune_threshold,
+    weighted_f1,
+)
+from valuecompass.judge._judge import DEFAULT_JUDGE, Judge, JudgeSettings, cache_order, make_judge, read_output
+from valuecompass.judge._neutralise import BEGIN_MARK, END_MARK, neutralise, quote
+from valuecompass.judge._parse import LabelProbs, ParsedText, decide, label_probs, parse_text, token_label
+from valuecompass.judge._profile import (
+    PROFILE_SCHEMA,
+    CalibrationFit,
+    DimensionCalibration,
+    JudgeProfile,
+    load_profile,
+    save_profile,
+)
+from valuecompass.judge._scoring import CONFORMING, ShareEstimate, conforming_rule, conforms, share_estimate
+from valuecompass.judge._templates import (
+    LABEL_VALUE,
+    Answer,
+    Exemplar,
+    JudgePrompt,
+    Label,
+    SystemTemplate,
+    TemplateSet,
+    default_templates,
+    load_templates,
+    render_prompt,
+)
+from valuecompass.judge._touche import SCHWARTZ_VALUES, TOUCHE_TO_SCHWARTZ, ToucheArgument, read_touche, sample_arguments
+from valuecompass.judge._types import JudgeIdentity, JudgeRequest, Judgment
+from valuecompass.judge._validate import (
+    SEMEVAL_REFERENCE,
+    AgreementReport,
+    agreement_report,
+    touche_examples,
+    touche_requests,
+    validate_touche,
+)
+
+__all__ = [
+    "BEGIN_MARK", "CONFORMING", "DEFAULT_JUDGE", "END_MARK", "LABEL_VALUE", "PROFILE_SCHEMA", "SCHWARTZ_VALUES",
+    "SEMEVAL_REFERENCE", "TOUCHE_TO_SCHWARTZ", "AgreementReport", "Answer", "CalibrationFit", "Confusion",
+    "DimensionCalibration", "Exemplar", "Judge", "JudgeIdentity", "JudgePrompt", "JudgeProfile", "JudgeRequest",
+    "JudgeSettings", "Judgment", "Label", "LabelProbs", "LabelledExample", "ParsedText", "ShareEstimate",
+    "SystemTemplate", "TemplateSet", "ThresholdFit", "ToucheArgument", "ValueAgreement", "agreement_report",
+    "cache_order", "calibrate", "confusion", "conforming_rule", "conforms", "decide", "default_templates", "f1",
+    "label_probs", "load_labelled_examples", "load_profile", "load_templates", "macro_f1", "make_judge", "mean_auc", "micro_f1",
+    "neutralise", "parse_text", "precision", "quote", "read_output", "read_touche", "recall", "render_prompt",
+    "roc_auc", "sample_arguments", "save_profile", "share_estimate", "token_label", "touche_examples",
+    "touche_requests", "tune_threshold", "validate_touche", "value_agreement", "weighted_f1",
+]

@@ -1,0 +1,261 @@
+"""The :class:`Judge`: any model as a value judge, optionally calibrated by a profile."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from valuecompass.errors import JudgeError
+from valuecompass.frameworks import get_dimension
+from valuecompass.judge._parse import LabelProbs, decide, label_probs, parse_text
+from valuecompass.judge._profile import JudgeProfile, load_profile
+from valuecompass.judge._templates import JudgePrompt, SystemTemplate, TemplateSet, default_templates, render_prompt
+from valuecompass.judge._types import JudgeIdentity, JudgeRequest, Judgment, JudgmentStatus, ProbabilitySource
+from valuecompass.models import GenerateConfig, ModelAPI, ModelOutput, get_model
+
+log = logging.getLogger(__name__)
+
+#: The default judge: the embedded Qwen2.5-1.5B model.
+DEFAULT_JUDGE = "local/qwen2.5-1.5b"
+#: Providers that run in-process with llama.cpp, where the judge turns on prefix-cache reuse.
+_LLAMA_PROVIDERS = ("local", "gguf")
+
+
+class JudgeSettings(BaseModel):
+    """How the judge calls its model (recorded with every judgment).
+
+    Attributes:
+        rationale_tokens: Most tokens of the short reason after the answer word
+            (0: the answer word only; the label and its probabilities do not change).
+        top_logprobs: Alternatives asked for the first token's log-probabilities.
+        max_chars: Longest response text kept in the prompt.
+        exemplar_chars: Longest exemplar text kept in the prompt.
+        min_label_mass: Least first-token probability on answer tokens for the
+            log-probabilities to decide; below it, the text decides, or the
+            judgment is unparsable.
+        seed: Seed passed to the judge model.
+        timeout_s: Seconds per judge call.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rationale_tokens: int = Field(default=24, ge=0, le=256)
+    top_logprobs: int = Field(default=20, ge=0, le=20)
+    max_chars: int = Field(default=1500, ge=100)
+    exemplar_chars: int = Field(default=400, ge=50)
+    min_label_mass: float = Field(default=0.5, ge=0.0, le=1.0)
+    seed: int = 0
+    timeout_s: float = Field(default=120.0, gt=0)
+
+
+class Reading(NamedTuple):
+    """How a judge model's output reads as a judgment."""
+
+    label: str | None
+    status: JudgmentStatus
+    probabilities: dict[str, float] | None
+    source: ProbabilitySource
+    mass: float | None
+    rationale: str
+
+
+def read_output(output: ModelOutput, template: SystemTemplate, thresholds: dict[str, float] | None,
+                min_label_mass: float = 0.5) -> Reading:
+    """Turn a judge model's output into a label, probabilities and a rationale.
+
+    Log-probabilities of the first token decide when they put at least
+    ``min_label_mass`` on answer tokens (with the thresholds, if any);
+    otherwise a label word at the start of the text decides (probability 1);
+    otherwise the output is unparsable and carries no label.
+    """
+    probs: LabelProbs | None = label_probs(output.first_token, template.answers)
+    parsed = parse_text(output.text, template.answers)
+    mass = probs.mass if probs else None
+    if probs is not None and probs.mass >= min_label_mass:
+        return Reading(decide(probs.probs, thresholds), "ok", probs.probs, "logprobs", mass, parsed.rationale)
+    if parsed.label is not None:
+        onehot = {a.label: float(a.label == parsed.label) for a in template.answers}
+        return Reading(parsed.label, "ok", onehot, "parsed", mass, parsed.rationale)
+    return Reading(None, "unparsed", probs.probs if probs else None, "logprobs" if probs else "none", mass,
+                   parsed.rationale)
+
+
+class Judge:
+    """A value judge: (item, response, dimension) -> :class:`Judgment`.
+
+    Any model can judge. The prompt gives the dimension's definition and what
+    conforming and opposing behaviour look like, in the meaning of its value
+    system (expresses the value; violates the foundation; is safe; reflects the
+    sub-dimension), quotes the neutralised response, and asks for one answer
+    word whose first token decides the label.
+
+    Args:
+        model: The judge model (a provider instance).
+        templates: Prompt templates (default: the packaged ones).
+        profile: A calibration profile (exemplars and thresholds) for this model and templates.
+        settings: Call settings.
+
+    Raises:
+        JudgeError: if the profile was made for another model or template version.
+    """
+
+    def __init__(self, model: ModelAPI, *, templates: TemplateSet | None = None, profile: JudgeProfile | None = None,
+                 settings: JudgeSettings = JudgeSettings()) -> None:
+        self.model = model
+        self.templates = templates or default_templates()
+        self.profile = profile
+        self.settings = settings
+        self._identity: JudgeIdentity | None = None
+        if profile is not None:
+            _check_profile(profile, model.spec, self.templates)
+
+    @property
+    def spec(self) -> str:
+        """The judge model's spec."""
+        return self.model.spec
+
+    @property
+    def judge_id(self) -> str:
+        """The model spec, plus ``+profile:ID`` when calibrated."""
+        return self.spec + (f"+profile:{self.profile.profile_id}" if self.profile else "")
+
+    @property
+    def template_hash(self) -> str:
+        """Hash of the prompt templates."""
+        return self.templates.content_hash
+
+    def identity(self) -> JudgeIdentity:
+        """Everything that pins this judge (asks the model for its identity once; may hash weights)."""
+        if self._identity is None:
+            self._identity = JudgeIdentity(
+                judge_id=self.judge_id, spec=self.spec, model=self.model.identity(),
+                template_version=self.templates.version, template_hash=self.template_hash,
+                profile_id=self.profile.profile_id if self.profile else None,
+                settings=self.settings.model_dump(mode="json"))
+        return self._identity
+
+    def prompt(self, request: JudgeRequest) -> JudgePrompt:
+        """The prompt for ``request`` (exemplars from the profile, if any)."""
+        dimension = get_dimension(request.dimension)
+        cal = self.profile.for_dimension(request.dimension) if self.profile else None
+        return render_prompt(self.templates, dimension, request.text, context=request.context,
+                             reference=request.reference, exemplars=cal.exemplars if cal else (),
+                             max_chars=self.settings.max_chars, exemplar_chars=self.settings.exemplar_chars)
+
+    def generate_config(self) -> GenerateConfig:
+        """The judge model's generation settings: greedy, one answer token plus the rationale."""
+        s = self.settings
+        return GenerateConfig(temperature=0.0, max_tokens=1 + s.rationale_tokens, seed=s.seed,
+                              top_logprobs=s.top_logprobs, timeout_s=s.timeout_s)
+
+    def read(self, request: JudgeRequest, output: ModelOutput, seconds: float = 0.0) -> Judgment:
+        """Turn the model's ``output`` for ``request`` into a :class:`Judgment`."""
+        template = self.templates.for_system(get_dimension(request.dimension).system)
+        cal = self.profile.for_dimension(request.dimension) if self.profile else None
+        r = read_output(output, template, cal.thresholds if cal else None, self.settings.min_label_mass)
+        return Judgment(key=request.key, dimension=request.dimension, label=r.label, status=r.status,
+                        probabilities=r.probabilities, probability_source=r.source, label_mass=r.mass,
+                        rationale=r.rationale, raw_output=output.text, judge_id=self.judge_id,
+                        template_hash=self.template_hash,
+                        profile_id=self.profile.profile_id if self.profile else None, seconds=seconds)
+
+    async def judge(self, request: JudgeRequest) -> Judgment:
+        """Judge one response on one dimension (one model call).
+
+        Raises:
+            Whatever the model raises (the caller decides about retries).
+        """
+        prompt = self.prompt(request)
+        start = time.perf_counter()
+        output = await asyncio.wait_for(self.model.generate(list(prompt.messages), self.generate_config()),
+                                        timeout=self.settings.timeout_s)
+        return self.read(request, output, time.perf_counter() - start)
+
+    async def judge_many(self, requests: Sequence[JudgeRequest], *, concurrency: int | None = None,
+                         on_judgment: Callable[[Judgment], None] | None = None) -> list[Judgment]:
+        """Judge many requests, at most ``concurrency`` at a time (default: the provider's limit).
+
+        Requests are taken in the order given; order them by dimension
+        (:func:`cache_order`) so that a local model reuses its prompt cache.
+
+        Args:
+            requests: What to judge.
+            concurrency: Concurrent calls.
+            on_judgment: Called with each judgment as it arrives.
+
+        Returns:
+            The judgments, in the order of ``requests``.
+        """
+        limit = asyncio.Semaphore(concurrency or self.model.max_connections())
+
+        async def one(req: JudgeRequest) -> Judgment:
+            async with limit:
+                judgment = await self.judge(req)
+            if on_judgment is not None:
+                on_judgment(judgment)
+            return judgment
+
+        tasks = [asyncio.ensure_future(one(r)) for r in requests]
+        try:
+            return list(await asyncio.gather(*tasks))
+        except BaseException:
+            for task in tasks:  # stop the rest on the first failure
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+
+    async def aclose(self) -> None:
+        """Release the judge model."""
+        await self.model.aclose()
+
+
+def cache_order(requests: Sequence[JudgeRequest]) -> list[JudgeRequest]:
+    """``requests`` ordered by dimension (stable), so that consecutive prompts share their prefix."""
+    return sorted(requests, key=lambda r: r.dimension)
+
+
+def _check_profile(profile: JudgeProfile, spec: str, templates: TemplateSet) -> None:
+    if profile.judge_spec != spec:
+        raise JudgeError(f"judge profile {profile.profile_id} was calibrated for {profile.judge_spec!r}, "
+                         f"not for judge {spec!r}",
+                         hint=f"use --judge {profile.judge_spec}, or calibrate a profile for {spec}")
+    if profile.template_hash != templates.content_hash:
+        raise JudgeError(f"judge profile {profile.profile_id} was calibrated with templates "
+                         f"{profile.template_version} ({profile.template_hash}), these are "
+                         f"{templates.version} ({templates.content_hash})",
+                         hint="recalibrate with `valuecompass judge calibrate`")
+
+
+def make_judge(spec: str = DEFAULT_JUDGE, *, profile: JudgeProfile | str | Path | None = None,
+               settings: JudgeSettings = JudgeSettings(), model_options: dict[str, Any] | None = None,
+               templates: TemplateSet | None = None) -> Judge:
+    """Build a judge from a model spec.
+
+    For in-process llama.cpp models (``local/``, ``gguf/``) prefix-cache reuse
+    is turned on unless ``model_options`` says otherwise: consecutive judgments
+    of one dimension share most of their prompt.
+
+    Args:
+        spec: The judge model, ``provider/model`` (default :data:`DEFAULT_JUDGE`).
+        profile: A calibration profile or the path of one.
+        settings: Call settings.
+        model_options: Provider options (e.g. ``base_url``).
+        templates: Prompt templates (default: the packaged ones).
+
+    Raises:
+        ModelError: for a bad spec or a missing provider SDK.
+        JudgeError: for a profile made for another model or template.
+        DataFileError: for an unreadable profile file.
+    """
+    options = dict(model_options or {})
+    if spec.partition("/")[0] in _LLAMA_PROVIDERS:
+        options.setdefault("reuse_prefix", True)
+    if isinstance(profile, (str, Path)):
+        profile = load_profile(profile)
+    return Judge(get_model(spec, **options), templates=templates, profile=profile, settings=settings)

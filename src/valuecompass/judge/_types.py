@@ -1,0 +1,113 @@
+"""The judge's records: what it is asked (:class:`JudgeRequest`), what it answers
+(:class:`Judgment`), and who it is (:class:`JudgeIdentity`)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from valuecompass.items import Item
+from valuecompass.judge._templates import LABEL_VALUE, Label
+
+JudgmentStatus = Literal["ok", "unparsed"]
+ProbabilitySource = Literal["logprobs", "parsed", "none"]
+
+
+class JudgeRequest(BaseModel):
+    """One thing to judge: a text (the examinee's response) on one dimension.
+
+    Attributes:
+        dimension: The dimension id.
+        text: The response (untrusted; neutralised before it enters the prompt).
+        context: The item the response answers (question, story opening, request, stem), if any.
+        reference: What good behaviour looks like for this item (e.g. a safety item's ``safe_behavior``).
+        key: The caller's id of the request (e.g. the response's job key), echoed in the judgment.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    dimension: str
+    text: str
+    context: str = ""
+    reference: str = ""
+    key: str = ""
+
+    @classmethod
+    def for_item(cls, item: Item, response: str, key: str = "") -> JudgeRequest:
+        """A request to judge ``response`` to ``item`` on the item's dimension."""
+        return cls(dimension=item.dimension, text=response, context=item.text,
+                   reference=item.safe_behavior or "", key=key)
+
+
+class Judgment(BaseModel):
+    """A judge's verdict on one response for one dimension.
+
+    Attributes:
+        key: The request's key.
+        dimension: The dimension judged.
+        label: ``supports`` (+1), ``unrelated`` (0) or ``opposes`` (-1); ``None`` when unparsable.
+        status: ``ok``, or ``unparsed`` when the judge's answer could not be read
+            (then ``label`` is ``None``: never counted as a label).
+        probabilities: Probability of each of the template's labels: from the first
+            token's log-probabilities where the backend gives them, else 1 for the parsed label.
+        probability_source: ``logprobs``, ``parsed`` or ``none``.
+        label_mass: Share of the first token's probability on answer tokens (with log-probabilities).
+        rationale: The judge's short reason (may be empty).
+        raw_output: What the judge model said, verbatim.
+        judge_id: The judge's id (model spec, plus profile id when calibrated).
+        template_hash: Hash of the prompt templates used.
+        profile_id: Id of the calibration profile used, if any.
+        seconds: Wall time of the judge call.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str = ""
+    dimension: str
+    label: Label | None
+    status: JudgmentStatus
+    probabilities: dict[str, float] | None = None
+    probability_source: ProbabilitySource = "none"
+    label_mass: float | None = None
+    rationale: str = ""
+    raw_output: str = ""
+    judge_id: str
+    template_hash: str
+    profile_id: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def value(self) -> int | None:
+        """The label as a number: +1 supports, 0 unrelated, -1 opposes (``None`` if unparsable)."""
+        return None if self.label is None else LABEL_VALUE[self.label]
+
+    def probability(self, label: str) -> float | None:
+        """The probability of ``label`` (``None`` without probabilities; 0 for a label the template lacks)."""
+        if self.probabilities is None:
+            return None
+        return self.probabilities.get(label, 0.0)
+
+
+class JudgeIdentity(BaseModel):
+    """Everything that pins a judge, recorded with each of its judgments.
+
+    Attributes:
+        judge_id: Short id: the model spec, plus ``+profile:ID`` when calibrated.
+        spec: The judge model's spec.
+        model: The model's identity (spec, weights checksum, endpoint ...).
+        template_version: Version of the prompt templates.
+        template_hash: Content hash of the prompt templates.
+        profile_id: Calibration profile id, if any.
+        settings: The judge's settings (rationale tokens, log-probabilities, truncation, seed ...).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    judge_id: str
+    spec: str
+    model: dict[str, Any] = Field(default_factory=dict)
+    template_version: str
+    template_hash: str
+    profile_id: str | None = None
+    settings: dict[str, Any] = Field(default_factory=dict)

@@ -1,0 +1,272 @@
+"""The one way the web app reads the store: a read-only SQLite view turned into the view model.
+
+The connection is opened with ``mode=ro`` so the leaderboard can never write to the store, even
+by mistake, and a run that is still writing is never blocked (the store uses WAL).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from valuecompass import __version__
+from valuecompass.errors import StoreError
+from valuecompass.leaderboard._model import Case, LeaderboardData, ModelEntry, RunInfo, ScoreCell
+
+log = logging.getLogger(__name__)
+
+_Z95 = 1.959963984540054
+_REQUIRED_TABLES = {"runs", "run_jobs", "responses", "items", "judgments", "estimates"}
+_RUN_FIELDS = ("settings", "seeds", "model_identity", "config", "provenance")
+
+
+def model_key(spec: str, taken: set[str]) -> str:
+    """A URL- and file-safe key for a model spec, unique among ``taken`` (which it joins).
+
+    Example:
+        >>> model_key("local/SmolLM2-135M", set())
+        'local-smollm2-135m'
+    """
+    base = re.sub(r"[^a-z0-9._]+", "-", spec.lower()).strip("-._")[:60] or "model"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    taken.add(key)
+    return key
+
+
+def _flatten(prefix: str, value: Any, out: dict[str, str]) -> None:
+    if isinstance(value, dict) and value:
+        for k, v in value.items():
+            _flatten(f"{prefix}.{k}" if prefix else str(k), v, out)
+    elif isinstance(value, str):
+        out[prefix] = value
+    else:
+        out[prefix] = json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _json(text: str | None) -> Any:
+    if not text:
+        return {}
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+class StoreReader:
+    """A read-only view of one store file.
+
+    Args:
+        path: The store's SQLite file.
+
+    Raises:
+        StoreError: if the file does not exist or is not a valuecompass store.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise StoreError(f"no store at {str(self.path)!r}",
+                             hint="fill one with 'valuecompass run --model SPEC', or pass --store PATH")
+        with self._connect() as conn:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        missing = _REQUIRED_TABLES - tables
+        if missing:
+            raise StoreError(f"{str(self.path)!r} is not a valuecompass store (no tables {', '.join(sorted(missing))})",
+                             hint="pass the store file that 'valuecompass run' writes (see 'valuecompass runs list')")
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=30.0)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open store {str(self.path)!r} read-only: {exc}",
+                             hint="check the path and that you may read it") from exc
+        conn.row_factory = sqlite3.Row
+        try:
+            yield conn
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot read store {str(self.path)!r}: {exc}",
+                             hint="is it a valuecompass store written by this version?") from exc
+        finally:
+            conn.close()
+
+    def signature(self) -> tuple[float, ...]:
+        """Modification times of the store and its WAL: changes when anything is written."""
+        files = (self.path, self.path.with_name(self.path.name + "-wal"))
+        return tuple(f.stat().st_mtime_ns if f.exists() else 0.0 for f in files)
+
+    def estimate_kinds(self) -> list[tuple[str, str, int]]:
+        """Every ``(method, judge_id, count)`` in the estimates table, most common first."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT method, judge_id, COUNT(*) AS n FROM estimates "
+                                "GROUP BY method, judge_id ORDER BY n DESC, method, judge_id").fetchall()
+        return [(r["method"], r["judge_id"], r["n"]) for r in rows]
+
+    def _choose(self, method: str | None, judge: str | None) -> tuple[str, str, tuple[str, ...]]:
+        kinds = self.estimate_kinds()
+        names = tuple(f"{m}@{j}" for m, j, _ in kinds)
+        fits = [(m, j) for m, j, _ in kinds if (method is None or m == method) and (judge is None or j == judge)]
+        if fits:
+            return fits[0][0], fits[0][1], names
+        if not kinds:
+            return method or "", judge or "", names
+        raise StoreError(f"the store has no scores by method {method!r} and judge {judge!r}",
+                         hint=f"use one of: {', '.join(names)}")
+
+    def load(self, method: str | None = None, judge: str | None = None) -> LeaderboardData:
+        """Read every evaluated model: the newest run per model spec with scores by ``method``.
+
+        Args:
+            method: Estimation method to show (default: the most common in the store).
+            judge: Judge whose verdicts the scores rest on (default: the most common with ``method``).
+
+        Raises:
+            StoreError: if no scores match ``method``/``judge``, or the store cannot be read.
+        """
+        method, judge, names = self._choose(method, judge)
+        with self._connect() as conn:
+            runs = conn.execute("SELECT * FROM runs ORDER BY created DESC").fetchall()
+            est = conn.execute("SELECT * FROM estimates WHERE method = ? AND judge_id = ?", (method, judge)).fetchall()
+        by_run: dict[str, list[sqlite3.Row]] = {}
+        for row in est:
+            by_run.setdefault(row["run_id"], []).append(row)
+        entries, taken = [], set()
+        for spec, spec_runs in _group_runs(runs).items():
+            scored = [r for r in spec_runs if r["run_id"] in by_run]
+            if not scored:
+                continue
+            best = sorted(scored, key=lambda r: (r["status"] == "complete", r["created"]), reverse=True)[0]
+            others = tuple(r["run_id"] for r in spec_runs if r["run_id"] != best["run_id"])
+            entries.append(ModelEntry(key=model_key(spec, taken), label=spec, run=_run_info(best, judge),
+                                      scores=_cells(by_run[best["run_id"]], method), other_runs=others))
+        entries.sort(key=lambda e: e.label.lower())
+        log.debug("read %d models (method %r, judge %r) from %s", len(entries), method, judge, self.path)
+        return LeaderboardData(models=tuple(entries), method=method, judge=judge, methods=names,
+                               store_name=self.path.name, package_version=__version__,
+                               generated=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+
+    def cases(self, run_id: str, dimension: str | None = None, judge: str | None = None,
+              limit: int | None = None) -> list[Case]:
+        """Every item of a run with its response(s) and the judge's verdict, in run order.
+
+        Args:
+            run_id: The run.
+            dimension: Only items of this dimension.
+            judge: Whose verdicts to attach (default: any; the newest wins).
+            limit: At most this many cases.
+        """
+        sql = (_CASES_SQL + (" AND i.dimension = :dim" if dimension else "")
+               + " ORDER BY j.position, j.sample_index, g.created")
+        with self._connect() as conn:
+            rows = conn.execute(sql, {"run": run_id, "dim": dimension, "judge": judge}).fetchall()
+        out: dict[str, Case] = {}
+        for row in rows:  # several judgments of one response: the newest wins
+            out[row["job_key"]] = _case(row)
+        cases = list(out.values())
+        return cases[:limit] if limit is not None else cases
+
+    def run_records(self, run_id: str) -> dict[str, Any]:
+        """The run's full records: the run, its estimates, and every item, response and judgment.
+
+        Raises:
+            StoreError: if there is no such run.
+        """
+        with self._connect() as conn:
+            run = conn.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+            if run is None:
+                raise StoreError(f"no run {run_id!r} in the store", hint="see 'valuecompass runs list'")
+            est = conn.execute("SELECT * FROM estimates WHERE run_id = ? ORDER BY dimension, method", (run_id,))
+            estimates = [_plain(r, ("details",), ("id",)) for r in est.fetchall()]
+            rows = conn.execute(_RECORDS_SQL, {"run": run_id}).fetchall()
+            judgments = conn.execute(_JUDGMENTS_SQL, {"run": run_id}).fetchall()
+        by_key: dict[str, list[dict[str, Any]]] = {}
+        for j in judgments:
+            by_key.setdefault(j["response_key"], []).append(_plain(j, ("probabilities", "provenance"), ("id",)))
+        responses = [{"item": _json(r["item_data"]),
+                      "response": _plain(r, ("messages", "settings", "first_token"), ("item_data",)),
+                      "judgments": by_key.get(r["job_key"], [])} for r in rows]
+        return {"run": _plain(run, _RUN_FIELDS), "estimates": estimates, "responses": responses}
+
+
+_CASES_SQL = """
+SELECT j.job_key, j.sample_index, i.item_id, i.dimension, i.text, i.data, r.output_text,
+       g.label, g.score AS judge_score, g.rationale, g.judge_id
+FROM run_jobs j
+JOIN items i ON i.item_id = j.item_id AND i.content_hash = j.item_hash
+LEFT JOIN responses r ON r.job_key = j.job_key
+LEFT JOIN judgments g ON g.response_key = j.job_key AND g.dimension = i.dimension
+     AND (:judge IS NULL OR g.judge_id = :judge)
+WHERE j.run_id = :run
+"""
+
+_RECORDS_SQL = """
+SELECT r.*, i.data AS item_data FROM run_jobs j
+JOIN responses r ON r.job_key = j.job_key
+LEFT JOIN items i ON i.item_id = j.item_id AND i.content_hash = j.item_hash
+WHERE j.run_id = :run ORDER BY j.position, j.sample_index
+"""
+
+_JUDGMENTS_SQL = """
+SELECT g.* FROM judgments g JOIN run_jobs j ON g.response_key = j.job_key
+WHERE j.run_id = :run ORDER BY g.created
+"""
+
+
+def _group_runs(runs: list[sqlite3.Row]) -> dict[str, list[sqlite3.Row]]:
+    grouped: dict[str, list[sqlite3.Row]] = {}
+    for row in runs:
+        grouped.setdefault(row["model_spec"], []).append(row)
+    return grouped
+
+
+def _plain(row: sqlite3.Row, json_fields: tuple[str, ...], skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    data = {k: row[k] for k in row.keys() if k not in skip}
+    for key in json_fields:
+        if isinstance(data.get(key), str):
+            data[key] = _json(data[key])
+    return data
+
+
+def _run_info(row: sqlite3.Row, judge: str) -> RunInfo:
+    settings: dict[str, str] = {"kind": row["kind"], "jobs": str(row["n_jobs"])}
+    for name in _RUN_FIELDS:
+        value = _json(row[name])
+        if value not in ({}, "", None):
+            _flatten(name, value, settings)
+    finished = row["updated"] if row["status"] in ("complete", "failed", "interrupted") else ""
+    return RunInfo(run_id=row["run_id"], model_spec=row["model_spec"], model_label=row["model_spec"], judge=judge,
+                   item_bank_version=row["item_bank_version"], package_version=row["package_version"],
+                   started=row["created"], finished=finished, status=row["status"], settings=settings)
+
+
+def _cells(rows: list[sqlite3.Row], method: str) -> dict[str, ScoreCell]:
+    cells = {}
+    for r in rows:
+        score = min(100.0, max(0.0, float(r["score"])))
+        se = float(r["se"]) if r["se"] is not None else 0.0
+        low = r["ci_low"] if r["ci_low"] is not None else max(0.0, score - _Z95 * se)
+        high = r["ci_high"] if r["ci_high"] is not None else min(100.0, score + _Z95 * se)
+        cells[r["dimension"]] = ScoreCell(dimension=r["dimension"], score=score, se=se, low=float(low),
+                                          high=float(high), n_items=int(r["n_items"]), method=method)
+    return cells
+
+
+def _case(row: sqlite3.Row) -> Case:
+    item = _json(row["data"])
+    difficulty = item.get("difficulty", "") if isinstance(item, dict) else ""
+    return Case(item_id=row["item_id"], dimension=row["dimension"], item_text=row["text"],
+                difficulty=str(difficulty or ""), response=row["output_text"] or "", label=row["label"],
+                judge_score=row["judge_score"], rationale=row["rationale"] or "", judge=row["judge_id"] or "",
+                sample_index=int(row["sample_index"]))
+

@@ -1,0 +1,112 @@
+"""``valuecompass judge RUN_ID``, ``judge validate``, ``judge calibrate`` and ``scores`` through the real entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from valuecompass.models import FakeModel
+from valuecompass.pipeline import FixedFormConfig, run_fixed_form_sync
+from valuecompass.store import Store
+
+TOUCHE = Path(__file__).resolve().parents[1] / "judge" / "fixtures" / "touche"
+
+
+@pytest.fixture
+def run_store(tmp_path: Path) -> tuple[Path, str]:
+    """A store with one complete run: 2 items each of care and self_direction, answered by a fake examinee."""
+    path = tmp_path / "store.sqlite"
+    config = FixedFormConfig(model="fake/examinee", dimensions=("care", "self_direction"), items_per_dimension=2)
+    with Store(path) as store:
+        result = run_fixed_form_sync(config, store, model=FakeModel("fake/examinee", replies=lambda m, c: "An answer."))
+    return path, result.run.run_id
+
+
+def replies(*words: str) -> str:
+    return "replies=" + json.dumps([f"{w} - because" for w in words])
+
+
+def test_judge_run_then_scores(cli, run_store: tuple[Path, str]) -> None:
+    store, run_id = run_store
+    # care (MFT) is judged first (cache order), then self_direction
+    res = cli("judge", run_id[:10], "--judge", "fake/judge", "-J", replies("Upholds", "Violates", "Supports", "Gibberish"),
+              "--store", str(store), "--json")
+    assert res.exit_code == 0, res.stderr
+    stats = res.json()
+    assert (stats["judged"], stats["cached"], stats["unparsable"], stats["self_judged"]) == (4, 0, 1, False)
+    again = cli("judge", "run", run_id, "--judge", "fake/judge", "--store", str(store), "--json")
+    assert again.exit_code == 0 and again.json()["judged"] == 0 and again.json()["cached"] == 4
+    res = cli("scores", run_id, "--store", str(store), "--json")
+    assert res.exit_code == 0, res.stderr
+    scores = {s["dimension"]: s for s in res.json()["scores"]}
+    assert scores["care"]["score"] == 50.0 and scores["care"]["n_items"] == 2
+    assert scores["self_direction"]["score"] == 100.0 and scores["self_direction"]["n_unparsable"] == 1
+    table = cli("scores", run_id, "--store", str(store))
+    assert table.exit_code == 0 and "Care" in table.stdout and "fake/judge" in table.stdout
+
+
+def test_self_judging_is_said_in_the_output(cli, run_store: tuple[Path, str]) -> None:
+    store, run_id = run_store
+    res = cli("judge", run_id, "--judge", "fake/examinee", "-J", replies("Upholds", "Upholds", "Supports", "Opposes"),
+              "--store", str(store))
+    assert res.exit_code == 0, res.stderr
+    assert "self-judging" in res.stderr
+    out = cli("scores", run_id, "--store", str(store))
+    assert "self-judging" in out.stdout
+    assert cli("scores", run_id, "--store", str(store), "--json").json()["self_judged"] is True
+
+
+def test_scores_without_judgments_is_a_clean_error(cli, run_store: tuple[Path, str]) -> None:
+    store, run_id = run_store
+    res = cli("scores", run_id, "--store", str(store))
+    assert res.exit_code != 0 and "no judgments" in res.stderr and "valuecompass judge" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_validate_on_fixture_table_and_json(cli, tmp_path: Path) -> None:
+    # 6 arguments x 2 values, universalism first: X01001..X01006 in file order (seeded sample shuffles them,
+    # so answer Supports everywhere and check the counts against the fixture's labels)
+    words = ["Supports"] * 12
+    out_file = tmp_path / "report.json"
+    res = cli("judge", "validate", "--data", str(TOUCHE), "--format", "touche23", "--split", "validation",
+              "--judge", "fake/judge", "-J", replies(*words), "--value", "universalism,hedonism",
+              "--out", str(out_file), "--json")
+    assert res.exit_code == 0, res.stderr
+    report = res.json()
+    uni = next(v for v in report["values"] if v["value"] == "universalism")
+    assert (uni["n"], uni["positives"], uni["predicted"], uni["recall"]) == (6, 2, 6, 1.0)
+    assert uni["precision"] == pytest.approx(2 / 6)
+    assert report["data"]["n_arguments"] == 6 and report["n_judgments"] == 12
+    assert json.loads(out_file.read_text())["macro_f1"] == pytest.approx(report["macro_f1"])
+    table = cli("judge", "validate", "--data", str(TOUCHE), "--judge", "fake/judge", "-J", replies(*words),
+                "--value", "hedonism", "--limit", "3")
+    assert table.exit_code == 0, table.stderr
+    assert "hedonism" in table.stdout and "macro-F1" in table.stderr and "0.56" in table.stderr
+
+
+def test_validate_rejects_unknown_format_and_value(cli) -> None:
+    res = cli("judge", "validate", "--data", str(TOUCHE), "--format", "csv")
+    assert res.exit_code != 0 and "unknown data format 'csv'" in res.stderr
+    res = cli("judge", "validate", "--data", str(TOUCHE), "--value", "kindness")
+    assert res.exit_code != 0 and "kindness" in res.stderr
+
+
+def test_calibrate_writes_a_profile_usable_by_validate(cli, tmp_path: Path) -> None:
+    profile = tmp_path / "profile.json"
+    # universalism: 2 positives + 2 negatives drawn; 1 exemplar per label leaves 2 to tune on
+    res = cli("judge", "calibrate", "--data", str(TOUCHE), "--split", "training", "--judge", "fake/judge",
+              "-J", replies("Supports", "Unrelated"), "--value", "universalism", "--per-value", "4",
+              "--out", str(profile), "--json")
+    assert res.exit_code == 0, res.stderr
+    data = json.loads(profile.read_text())
+    assert data["schema"] == "valuecompass.judge-profile/1" and data["judge_spec"] == "fake/judge"
+    cal = data["dimensions"]["universalism"]
+    assert len(cal["exemplars"]) == 2 and cal["fits"][0]["n"] == 2
+    res = cli("judge", "validate", "--data", str(TOUCHE), "--judge", "fake/judge", "--profile", str(profile),
+              "-J", replies(*["Supports"] * 6), "--value", "universalism", "--json")
+    assert res.exit_code == 0, res.stderr
+    assert res.json()["judge"]["judge_id"] == f"fake/judge+profile:{data['profile_id']}"
+    wrong = cli("judge", "validate", "--data", str(TOUCHE), "--judge", "fake/other", "--profile", str(profile))
+    assert wrong.exit_code != 0 and "calibrated for 'fake/judge'" in wrong.stderr

@@ -1,0 +1,160 @@
+"""Adaptive runs with scripted examinee, judge and generator: selection, generation, storage, resume."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from valuecompass.cat import CATConfig
+from valuecompass.judge import Judge
+from valuecompass.models import get_model
+from valuecompass.pipeline import AdaptiveConfig, calibrate_dimension, load_bank, run_adaptive
+from valuecompass.store import Store
+
+DIMS = ("universalism", "care")  # display order: Schwartz before MFT
+
+
+#: (conforming word, opposing word) of each system's judge template.
+WORDS = (("Upholds", "Violates"), ("Reflects", "Contradicts"), ("Safe", "Unsafe"), ("Supports", "Opposes"))
+
+
+def _words(messages, conform):
+    prompt = messages[-1]["content"]
+    if prompt.endswith("Answer Yes or No."):  # the item generator's relevance check
+        return ("Yes", "No")
+    for yes, no in WORDS:
+        if f"({yes})" in prompt:
+            return (yes, no) if conform else (no, yes)
+    raise AssertionError("unknown judge template")
+
+
+def judge_model(conform: bool = True):
+    """A judge that always finds conforming (or opposing) behaviour, with matching first-token log-probs."""
+    def reply(messages, config):
+        return f"{_words(messages, conform)[0]} - scripted"
+
+    def logprobs(messages, config):
+        word, other = _words(messages, conform)
+        return {word: math.log(0.9), other: math.log(0.1)}
+
+    return get_model("fake/judge", replies=reply, logprobs=logprobs)
+
+
+def generator_reply(messages, config):
+    text = messages[-1]["content"]
+    if "test items for measuring" not in text:
+        return "Yes"  # relevance checks
+    stem = config.seed % 1000
+    if "Care" in text:
+        return "\n".join(f"ITEM: Lena {stem}-{k} sees her neighbour's child fall from a bike in a quiet street "
+                         f"in Tallinn while her own bus is about to leave. She has to choose now." for k in range(3))
+    return "\n".join(f"ITEM: Should a town in Chile number {stem}-{k} spend its festival budget on restoring "
+                     f"the polluted river that only poorer districts use?" for k in range(3))
+
+
+def make(config_overrides=None, min_information=0.2):
+    cfg = AdaptiveConfig(model="fake/examinee", judge="fake/judge", dimensions=DIMS,
+                         cat=CATConfig(se_target=0.2, min_items=2, max_items=6, batch_size=2, randomesque=1,
+                                       min_information=min_information),
+                         **(config_overrides or {}))
+    examinee = get_model("fake/examinee")
+    judge = Judge(judge_model(True))
+    generator = get_model("fake/generator", replies=generator_reply)
+    return cfg, examinee, judge, generator
+
+
+async def test_adaptive_run_scores_and_stores(tmp_path):
+    cfg, examinee, judge, generator = make()
+    with Store(tmp_path / "s.sqlite") as store:
+        result = await run_adaptive(cfg, store, model=examinee, judge=judge, generator=generator)
+        assert [o.dimension for o in result.outcomes] == list(DIMS)
+        for o in result.outcomes:
+            assert 2 <= o.n_items <= 6 and o.stop_reason is not None
+            assert o.ci_low <= o.score <= o.ci_high
+            assert o.score > 50  # a model that always conforms scores high
+        estimates = store.estimates_for_run(result.run.run_id, method="irt-cat")
+        assert {e.dimension for e in estimates} == set(DIMS)
+        assert result.run.status == "complete" and result.run.kind == "adaptive"
+        # every administered item has exactly one response and one judgment
+        responses = store.responses_for_run(result.run.run_id)
+        assert len(responses) == sum(o.n_items for o in result.outcomes)
+        judgments = store.judgments_for_run(result.run.run_id)
+        assert len(judgments) == len(responses)
+
+
+async def test_generation_when_bank_uninformative(tmp_path):
+    # A model that always conforms drives theta up until the seed items stop being informative.
+    # With prior items (a = 1) information tops out at 0.25; demanding 0.24 makes the bank run dry
+    # as soon as the estimate moves past the hardest seed items.
+    cfg, examinee, judge, generator = make({"generation_rounds": 1, "items_per_round": 3}, min_information=0.24)
+    with Store(tmp_path / "s.sqlite") as store:
+        result = await run_adaptive(cfg, store, model=examinee, judge=judge, generator=generator)
+        generated = store.generated_items()
+        assert sum(o.generated for o in result.outcomes) == len(generated) > 0
+        item = generated[0]
+        assert item.provenance.source == "generated" and item.provenance.generator == "fake/generator"
+        assert item.provenance.target_difficulty is not None and item.provenance.parents
+        bank = load_bank(store, item.dimension)
+        assert item.id in {i.id for i in bank.items}
+
+
+async def test_no_generation_when_disabled(tmp_path):
+    cfg, examinee, judge, generator = make({"generate_items": False})
+    with Store(tmp_path / "s.sqlite") as store:
+        await run_adaptive(cfg, store, model=examinee, judge=judge, generator=None)
+        assert store.generated_items() == []
+
+
+async def test_rerun_resumes_without_new_calls(tmp_path):
+    cfg, examinee, judge, generator = make({"generate_items": False})
+    with Store(tmp_path / "s.sqlite") as store:
+        first = await run_adaptive(cfg, store, model=examinee, judge=judge)
+        n = len(store.responses_for_run(first.run.run_id))
+        # A second examinee that would fail on any call proves nothing is asked again.
+        broken = get_model("fake/examinee", replies=lambda m, c: RuntimeError("must not be called"))
+        second = await run_adaptive(cfg, store, model=broken, judge=judge)
+        assert second.resumed and second.run.run_id == first.run.run_id
+        assert [o.score for o in second.outcomes] == [o.score for o in first.outcomes]
+        assert len(store.responses_for_run(first.run.run_id)) == n
+
+
+async def test_resume_mid_test_matches_uninterrupted(tmp_path):
+    cfg, examinee, judge, _ = make({"generate_items": False})
+    with Store(tmp_path / "a.sqlite") as store:
+        full = await run_adaptive(cfg, store, model=examinee, judge=judge)
+        full_items = json.loads(store.cat_states(full.run.run_id)["care"])["administered"]
+    calls = {"n": 0}
+
+    def flaky(messages, config):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise ValueError("crash mid-test")
+        from valuecompass.models import echo_reply
+        return echo_reply(messages, config)
+
+    with Store(tmp_path / "b.sqlite") as store:
+        with pytest.raises(Exception):
+            await run_adaptive(cfg, store, model=get_model("fake/examinee", replies=flaky), judge=judge)
+        resumed = await run_adaptive(cfg, store, model=examinee, judge=judge)
+        items = json.loads(store.cat_states(resumed.run.run_id)["care"])["administered"]
+        assert items == full_items
+        keys = [r.job_key for r in store.responses_for_run(resumed.run.run_id)]
+        assert len(keys) == len(set(keys))
+
+
+async def test_calibration_and_retirement(tmp_path):
+    with Store(tmp_path / "s.sqlite") as store:
+        for name, conform in (("fake/a", True), ("fake/b", True), ("fake/c", True), ("fake/d", False)):
+            cfg = AdaptiveConfig(model=name, judge="fake/judge", dimensions=("care",), generate_items=False,
+                                 cat=CATConfig(se_target=0.1, min_items=4, max_items=4, batch_size=4))
+            await run_adaptive(cfg, store, model=get_model(name), judge=Judge(judge_model(conform)))
+        summary = calibrate_dimension(store, "care")
+        assert summary is not None and summary.n_models == 4 and summary.n_items >= 4
+        params = store.item_params("care")
+        assert all(p.source == "calibrated" and p.a > 0 for p in params.values())
+        # nobody passes every item here (fake/d opposes), so nothing retires
+        assert summary.n_retired == 0
+        bank = load_bank(store, "care")
+        assert any(p.source == "calibrated" for p in bank.params)
