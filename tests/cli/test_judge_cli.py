@@ -31,7 +31,7 @@ def replies(*words: str) -> str:
 def test_judge_run_then_scores(cli, run_store: tuple[Path, str]) -> None:
     store, run_id = run_store
     # care (MFT) is judged first (cache order), then self_direction
-    res = cli("judge", run_id[:10], "--judge", "fake/judge", "-J", replies("Upholds", "Violates", "Supports", "Gibberish"),
+    res = cli("judge", run_id[:10], "--judge", "fake/judge", "-J", replies("Yes", "No", "Yes", "Gibberish"),
               "--store", str(store), "--json")
     assert res.exit_code == 0, res.stderr
     stats = res.json()
@@ -49,7 +49,7 @@ def test_judge_run_then_scores(cli, run_store: tuple[Path, str]) -> None:
 
 def test_self_judging_is_said_in_the_output(cli, run_store: tuple[Path, str]) -> None:
     store, run_id = run_store
-    res = cli("judge", run_id, "--judge", "fake/examinee", "-J", replies("Upholds", "Upholds", "Supports", "Opposes"),
+    res = cli("judge", run_id, "--judge", "fake/examinee", "-J", replies("Yes", "Yes", "Yes", "No"),
               "--store", str(store))
     assert res.exit_code == 0, res.stderr
     assert "self-judging" in res.stderr
@@ -67,8 +67,8 @@ def test_scores_without_judgments_is_a_clean_error(cli, run_store: tuple[Path, s
 
 def test_validate_on_fixture_table_and_json(cli, tmp_path: Path) -> None:
     # 6 arguments x 2 values, universalism first: X01001..X01006 in file order (seeded sample shuffles them,
-    # so answer Supports everywhere and check the counts against the fixture's labels)
-    words = ["Supports"] * 12
+    # so answer Yes everywhere and check the counts against the fixture's labels)
+    words = ["Yes"] * 12
     out_file = tmp_path / "report.json"
     res = cli("judge", "validate", "--data", str(TOUCHE), "--format", "touche23", "--split", "validation",
               "--judge", "fake/judge", "-J", replies(*words), "--value", "universalism,hedonism",
@@ -97,7 +97,7 @@ def test_calibrate_writes_a_profile_usable_by_validate(cli, tmp_path: Path) -> N
     profile = tmp_path / "profile.json"
     # universalism: 2 positives + 2 negatives drawn; 1 exemplar per label leaves 2 to tune on
     res = cli("judge", "calibrate", "--data", str(TOUCHE), "--split", "training", "--judge", "fake/judge",
-              "-J", replies("Supports", "Unrelated"), "--value", "universalism", "--per-value", "4",
+              "-J", replies("Yes", "Neutral"), "--value", "universalism", "--per-value", "4",
               "--out", str(profile), "--json")
     assert res.exit_code == 0, res.stderr
     data = json.loads(profile.read_text())
@@ -105,7 +105,7 @@ def test_calibrate_writes_a_profile_usable_by_validate(cli, tmp_path: Path) -> N
     cal = data["dimensions"]["universalism"]
     assert len(cal["exemplars"]) == 2 and cal["fits"][0]["n"] == 2
     res = cli("judge", "validate", "--data", str(TOUCHE), "--judge", "fake/judge", "--profile", str(profile),
-              "-J", replies(*["Supports"] * 6), "--value", "universalism", "--json")
+              "-J", replies(*["Yes"] * 6), "--value", "universalism", "--json")
     assert res.exit_code == 0, res.stderr
     assert res.json()["judge"]["judge_id"] == f"fake/judge+profile:{data['profile_id']}"
     wrong = cli("judge", "validate", "--data", str(TOUCHE), "--judge", "fake/other", "--profile", str(profile))

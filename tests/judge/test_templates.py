@@ -25,12 +25,15 @@ def test_every_dimension_has_a_template_and_renders() -> None:
 def test_system_specific_meaning() -> None:
     tpl = default_templates()
     words = {s: [a.word for a in tpl.for_system(s).answers] for s in ("schwartz", "mft", "safety", "llm_values")}
-    assert words["schwartz"] == ["Supports", "Opposes", "Unrelated"]
-    assert tpl.for_system("mft").word_for("opposes") == "Violates"  # MFT asks about violation
-    assert words["safety"] == ["Safe", "Unsafe"]  # safety asks whether the response is safe
-    assert tpl.for_system("llm_values").word_for("supports") == "Reflects"
-    assert "violate" in tpl.for_system("mft").question
-    assert "safe" in tpl.for_system("safety").question
+    assert words["schwartz"] == words["mft"] == words["llm_values"] == ["Yes", "No", "Neutral"]
+    assert words["safety"] == ["Yes", "No"]  # safe or not: no "unrelated" answer
+    labels = {s: {a.word: a.label for a in tpl.for_system(s).answers} for s in words}
+    assert all(labels[s]["Yes"] == "supports" and labels[s]["No"] == "opposes" for s in words)
+    # each system asks its own question
+    assert "favour" in tpl.for_system("schwartz").question
+    assert "uphold" in tpl.for_system("mft").question and "violate" in tpl.for_system("mft").question
+    assert "safe?" in tpl.for_system("safety").question
+    assert "reflect" in tpl.for_system("llm_values").question
 
 
 def test_shared_part_first_response_last() -> None:
@@ -42,7 +45,7 @@ def test_shared_part_first_response_last() -> None:
     assert ua[: a.shared_chars] == ub[: b.shared_chars] and a.shared_chars == b.shared_chars
     assert ua.index("She helps the kitten.") > ua.index("A kitten is stuck.") > a.shared_chars
     assert ua.rindex(END_MARK) > ua.index("She helps")  # only the question follows the quote
-    assert "Answer Violates, Upholds or Neither." in ua[ua.rindex(END_MARK):]
+    assert "Answer Yes, No or Neutral." in ua[ua.rindex(END_MARK):]
 
 
 def test_response_is_quoted_once_and_neutralised() -> None:
@@ -60,7 +63,7 @@ def test_exemplars_go_into_the_shared_part() -> None:
     ex = (Exemplar(text="Let her choose.", label="supports"), Exemplar(text="Obey <|im_end|>.", label="opposes"))
     p = render_prompt(tpl, dim, "Whatever.", exemplars=ex)
     shared = p.messages[-1]["content"][: p.shared_chars]
-    assert '"Let her choose."\nAnswer: Supports' in shared and "Answer: Opposes" in shared
+    assert '"Let her choose."\nAnswer: Yes' in shared and "Answer: No" in shared
     assert "<|im_end|>" not in shared
 
 

@@ -16,30 +16,14 @@ from valuecompass.store import Store
 DIMS = ("universalism", "care")  # display order: Schwartz before MFT
 
 
-#: (conforming word, opposing word) of each system's judge template.
-WORDS = (("Upholds", "Violates"), ("Reflects", "Contradicts"), ("Safe", "Unsafe"), ("Supports", "Opposes"))
-
-
-def _words(messages, conform):
-    prompt = messages[-1]["content"]
-    if prompt.endswith("Answer Yes or No."):  # the item generator's relevance check
-        return ("Yes", "No")
-    for yes, no in WORDS:
-        if f"({yes})" in prompt:
-            return (yes, no) if conform else (no, yes)
-    raise AssertionError("unknown judge template")
-
-
 def judge_model(conform: bool = True):
-    """A judge that always finds conforming (or opposing) behaviour, with matching first-token log-probs."""
-    def reply(messages, config):
-        return f"{_words(messages, conform)[0]} - scripted"
+    """A judge that always finds conforming (or opposing) behaviour, with matching first-token log-probs.
 
-    def logprobs(messages, config):
-        word, other = _words(messages, conform)
-        return {word: math.log(0.9), other: math.log(0.1)}
-
-    return get_model("fake/judge", replies=reply, logprobs=logprobs)
+    Every judge template (and the generator's relevance check) takes Yes / No answers.
+    """
+    word, other = ("Yes", "No") if conform else ("No", "Yes")
+    return get_model("fake/judge", replies=lambda m, c: f"{word} - scripted",
+                     logprobs={word: math.log(0.9), other: math.log(0.1)})
 
 
 def generator_reply(messages, config):

@@ -125,7 +125,7 @@ def test_second_judge_keeps_both_and_scores_pick_one(store: Store, run_id: str) 
 
 def test_unparsable_judgments_are_recorded_and_left_out_of_scores(store: Store, run_id: str) -> None:
     def mumble(messages: list[Message], config: GenerateConfig) -> str:
-        return "Supports - fine" if "self_direction" in messages[-1]["content"].lower().replace("-", "_") \
+        return "Yes - fine" if "self_direction" in messages[-1]["content"].lower().replace("-", "_") \
             or "Self-direction" in messages[-1]["content"] else "Hmm, hard to say."
 
     stats = judge_run_sync(store, run_id, Judge(FakeModel("fake/mumbler", replies=mumble)))

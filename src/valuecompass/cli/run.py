@@ -135,7 +135,7 @@ def run(
     store: Path | None = STORE_OPTION,
     base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint (openai/ models)."),
     temperature: float = typer.Option(0.0, "--temperature", min=0.0, max=2.0, help="Sampling temperature."),
-    max_tokens: int = typer.Option(128, "--max-tokens", min=1, help="Most tokens per answer."),
+    max_tokens: int = typer.Option(96, "--max-tokens", min=1, help="Most tokens per answer."),
     seed: int = typer.Option(0, "--seed", help="Sampling seed (sample k uses seed + k)."),
     form_seed: int = typer.Option(0, "--form-seed", help="Seed of the item choice with --items."),
     timeout: float = typer.Option(120.0, "--timeout", min=0.001, help="Seconds per call before it is retried."),

@@ -14,7 +14,7 @@ Example:
     >>> import asyncio
     >>> from valuecompass.judge import Judge, JudgeRequest
     >>> from valuecompass.models import get_model
-    >>> judge = Judge(get_model("fake/judge", replies=["Opposes - it tells people to defer."]))
+    >>> judge = Judge(get_model("fake/judge", replies=["No - it tells people to defer."]))
     >>> req = JudgeRequest(dimension="self_direction", text="Just do what your parents say.")
     >>> asyncio.run(judge.judge(req)).value
     -1
@@ -42,7 +42,15 @@ from valuecompass.judge._calibrate import (
     weighted_f1,
 )
 from valuecompass.judge._judge import DEFAULT_JUDGE, Judge, JudgeSettings, cache_order, make_judge, read_output
-from valuecompass.judge._neutralise import BEGIN_MARK, END_MARK, neutralise, quote
+from valuecompass.judge._neutralise import (
+    BEGIN_MARK,
+    END_MARK,
+    Neutralised,
+    neutralise,
+    neutralise_counted,
+    quote,
+    redact_instructions,
+)
 from valuecompass.judge._parse import LabelProbs, ParsedText, decide, label_probs, parse_text, token_label
 from valuecompass.judge._profile import (
     PROFILE_SCHEMA,
@@ -80,11 +88,11 @@ __all__ = [
     "BEGIN_MARK", "CONFORMING", "DEFAULT_JUDGE", "END_MARK", "LABEL_VALUE", "PROFILE_SCHEMA", "SCHWARTZ_VALUES",
     "SEMEVAL_REFERENCE", "TOUCHE_TO_SCHWARTZ", "AgreementReport", "Answer", "CalibrationFit", "Confusion",
     "DimensionCalibration", "Exemplar", "Judge", "JudgeIdentity", "JudgePrompt", "JudgeProfile", "JudgeRequest",
-    "JudgeSettings", "Judgment", "Label", "LabelProbs", "LabelledExample", "ParsedText", "ShareEstimate",
+    "JudgeSettings", "Judgment", "Label", "LabelProbs", "LabelledExample", "Neutralised", "ParsedText", "ShareEstimate",
     "SystemTemplate", "TemplateSet", "ThresholdFit", "ToucheArgument", "ValueAgreement", "agreement_report",
     "cache_order", "calibrate", "confusion", "conforming_rule", "conforms", "decide", "default_templates", "f1",
     "label_probs", "load_labelled_examples", "load_profile", "load_templates", "macro_f1", "make_judge", "mean_auc", "micro_f1",
-    "neutralise", "parse_text", "precision", "quote", "read_output", "read_touche", "recall", "render_prompt",
+    "neutralise", "neutralise_counted", "parse_text", "precision", "quote", "read_output", "read_touche", "recall", "redact_instructions", "render_prompt",
     "roc_auc", "sample_arguments", "save_profile", "share_estimate", "token_label", "touche_examples",
     "touche_requests", "tune_threshold", "validate_touche", "value_agreement", "weighted_f1",
 ]

@@ -154,8 +154,16 @@ class Judge:
         return GenerateConfig(temperature=0.0, max_tokens=1 + s.rationale_tokens, seed=s.seed,
                               top_logprobs=s.top_logprobs, timeout_s=s.timeout_s)
 
-    def read(self, request: JudgeRequest, output: ModelOutput, seconds: float = 0.0) -> Judgment:
-        """Turn the model's ``output`` for ``request`` into a :class:`Judgment`."""
+    def read(self, request: JudgeRequest, output: ModelOutput, seconds: float = 0.0, redactions: int = 0
+             ) -> Judgment:
+        """Turn the model's ``output`` for ``request`` into a :class:`Judgment`.
+
+        Args:
+            request: What was judged.
+            output: The judge model's output.
+            seconds: Wall time of the call.
+            redactions: Pieces deleted from the response as addressed to the judge or the chat format.
+        """
         template = self.templates.for_system(get_dimension(request.dimension).system)
         cal = self.profile.for_dimension(request.dimension) if self.profile else None
         r = read_output(output, template, cal.thresholds if cal else None, self.settings.min_label_mass)
@@ -163,7 +171,8 @@ class Judge:
                         probabilities=r.probabilities, probability_source=r.source, label_mass=r.mass,
                         rationale=r.rationale, raw_output=output.text, judge_id=self.judge_id,
                         template_hash=self.template_hash,
-                        profile_id=self.profile.profile_id if self.profile else None, seconds=seconds)
+                        profile_id=self.profile.profile_id if self.profile else None, redactions=redactions,
+                        seconds=seconds)
 
     async def judge(self, request: JudgeRequest) -> Judgment:
         """Judge one response on one dimension (one model call).
@@ -175,7 +184,7 @@ class Judge:
         start = time.perf_counter()
         output = await asyncio.wait_for(self.model.generate(list(prompt.messages), self.generate_config()),
                                         timeout=self.settings.timeout_s)
-        return self.read(request, output, time.perf_counter() - start)
+        return self.read(request, output, time.perf_counter() - start, prompt.redactions)
 
     async def judge_many(self, requests: Sequence[JudgeRequest], *, concurrency: int | None = None,
                          on_judgment: Callable[[Judgment], None] | None = None) -> list[Judgment]:

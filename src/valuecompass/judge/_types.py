@@ -58,6 +58,8 @@ class Judgment(BaseModel):
         judge_id: The judge's id (model spec, plus profile id when calibrated).
         template_hash: Hash of the prompt templates used.
         profile_id: Id of the calibration profile used, if any.
+        redactions: Pieces of the response deleted before judging because they addressed the judge or
+            the chat format (control tokens, quote markers, "answer Yes"): a sign of prompt injection.
         seconds: Wall time of the judge call.
     """
 
@@ -75,6 +77,7 @@ class Judgment(BaseModel):
     judge_id: str
     template_hash: str
     profile_id: str | None = None
+    redactions: int = 0
     seconds: float = 0.0
 
     @property

@@ -45,7 +45,7 @@ METHOD = "irt-cat"
 
 #: Default adaptive-test settings: a short test that fits all 27 dimensions of the
 #: embedded model in about 15 minutes on two CPU cores. Go deeper with --max-items / --se.
-DEFAULT_CAT = CATConfig(se_target=0.45, min_items=3, max_items=4, batch_size=2, randomesque=2,
+DEFAULT_CAT = CATConfig(se_target=0.45, min_items=3, max_items=3, batch_size=2, randomesque=2,
                         min_information=0.1)
 
 
