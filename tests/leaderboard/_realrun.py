@@ -23,15 +23,12 @@ DIMENSIONS = ("benevolence", "power", "universalism", "care", "authority", "mali
 EXAMINEES = ("local/smollm2-135m", "fake/echo")
 
 
-#: (conforming, opposing) answer words of each system's judge template, most specific first.
-_WORDS = (("Upholds", "Violates"), ("Reflects", "Contradicts"), ("Safe", "Unsafe"), ("Supports", "Opposes"))
-
-
 def _verdict(messages: list[dict[str, str]], config: object) -> str:
-    """The system's conforming or opposing answer word, fixed by a hash of the prompt (deterministic, mixed)."""
-    prompt = "\n".join(m["content"] for m in messages)
-    yes, no = next(pair for pair in _WORDS if all(word in prompt for word in pair))
-    word = yes if int(content_hash(messages[-1]["content"], 8), 16) % 3 else no
+    """A Yes (conforms) or No (opposes) verdict, fixed by a hash of the prompt (deterministic, mixed).
+
+    Every system's judge template takes Yes / No answers.
+    """
+    word = "Yes" if int(content_hash(messages[-1]["content"], 8), 16) % 3 else "No"
     return f"{word} - scripted verdict for the browser tests."
 
 
