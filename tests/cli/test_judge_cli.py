@@ -110,3 +110,7 @@ def test_calibrate_writes_a_profile_usable_by_validate(cli, tmp_path: Path) -> N
     assert res.json()["judge"]["judge_id"] == f"fake/judge+profile:{data['profile_id']}"
     wrong = cli("judge", "validate", "--data", str(TOUCHE), "--judge", "fake/other", "--profile", str(profile))
     assert wrong.exit_code != 0 and "calibrated for 'fake/judge'" in wrong.stderr
+    table = cli("judge", "calibrate", "--data", str(TOUCHE), "--judge", "fake/judge", "-J", replies("Yes", "Neutral"),
+                "--value", "universalism", "--per-value", "4", "--out", str(tmp_path / "p2.json"))
+    assert table.exit_code == 0, table.stderr
+    assert "universalism" in table.stdout and "threshold" in table.stdout and "saved" in table.stderr

@@ -23,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from typer.core import TyperGroup
 
-from valuecompass.cli._common import JSON_OPTION, console, print_json, print_table
+from valuecompass.cli._common import JSON_OPTION, console, print_json
 from valuecompass.cli.run import parse_model_args
 from valuecompass.cli.runs import STORE_OPTION
 from valuecompass.errors import JudgeError
@@ -202,16 +202,20 @@ def validate(
 
 
 def _print_profile(profile: JudgeProfile, path: Path) -> None:
-    rows = []
+    table = Table(title=f"judge profile {profile.profile_id} for {profile.judge_spec}")
+    table.add_column("dimension", no_wrap=True)
+    table.add_column("label", no_wrap=True)
+    for col in ("threshold", "ex.", "n", "F1", "F1*", "AUC"):
+        table.add_column(col, justify="right")
     for dim, cal in profile.dimensions.items():
         for fit in cal.fits:
             if fit.f1_tuned is None:
                 continue
-            rows.append([dim, fit.label, _f(cal.thresholds.get(fit.label)), len(cal.exemplars), fit.n,
-                         _f(fit.f1_default), _f(fit.f1_tuned), _f(fit.auc), fit.unparsable])
-    print_table(f"judge profile {profile.profile_id} for {profile.judge_spec}",
-                ["dimension", "label", "threshold", "exemplars", "validation n", "F1 before", "F1 tuned (in-sample)",
-                 "AUC", "unparsable"], rows)
+            table.add_row(dim, fit.label, _f(cal.thresholds.get(fit.label)), str(len(cal.exemplars)), str(fit.n),
+                          _f(fit.f1_default), _f(fit.f1_tuned), _f(fit.auc))
+    console.print(table)
+    stderr.print("ex.: exemplars in the prompt; n: examples the threshold was tuned on; F1: before tuning; "
+                  "F1*: after, in-sample (optimistic: measure with `valuecompass judge validate --profile`)")
     stderr.print(f"saved {path}; use it with --profile {path}")
 
 
