@@ -1,4 +1,4 @@
-"""``valuecompass judge RUN_ID``, ``judge validate``, ``judge calibrate`` and ``scores`` through the real entry point."""
+"""``valuecompass judge RUN_ID``, ``judge validate``, ``judge calibrate`` and ``scores``, through the entry point."""
 
 from __future__ import annotations
 

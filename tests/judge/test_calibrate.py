@@ -79,7 +79,7 @@ def test_calibrate_end_to_end(tmp_path: Path) -> None:
     judge = Judge(model)
     profile = asyncio.run(calibrate(judge, _examples(), exemplars_per_label=1, seed=3, source={"dataset": "unit"}))
     assert set(profile.dimensions) == {"self_direction", "care"}
-    for dim, cal in profile.dimensions.items():
+    for cal in profile.dimensions.values():
         assert sorted(e.label for e in cal.exemplars) == ["supports", "unrelated"]
         fit = next(f for f in cal.fits if f.label == "supports")
         assert fit.n == 10 and fit.auc == 1.0 and fit.f1_tuned == 1.0 and fit.f1_default < 1.0

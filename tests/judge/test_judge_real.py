@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 
 from valuecompass.items import load_seed_bank
-from valuecompass.judge import DEFAULT_JUDGE, Judge, JudgeRequest, JudgeSettings, make_judge, read_touche, validate_touche
+from valuecompass.judge import (
+    DEFAULT_JUDGE,
+    Judge,
+    JudgeRequest,
+    JudgeSettings,
+    make_judge,
+    read_touche,
+    validate_touche,
+)
 
 pytestmark = pytest.mark.slow
 

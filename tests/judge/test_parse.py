@@ -83,7 +83,8 @@ def test_decide_argmax_and_thresholds() -> None:
     assert decide(p, {"supports": 0.5}) == "supports"
     assert decide({"supports": 0.3, "unrelated": 0.5, "opposes": 0.2}, {"supports": 0.25}) == "supports"
     # two thresholded labels pass: the one that clears its threshold by more wins
-    assert decide({"supports": 0.5, "opposes": 0.45, "unrelated": 0.05}, {"supports": 0.45, "opposes": 0.2}) == "opposes"
+    p = {"supports": 0.5, "opposes": 0.45, "unrelated": 0.05}
+    assert decide(p, {"supports": 0.45, "opposes": 0.2}) == "opposes"
     # every label thresholded and none passes: plain argmax
     assert decide({"supports": 0.6, "opposes": 0.4}, {"supports": 0.9, "opposes": 0.9}) == "supports"
 

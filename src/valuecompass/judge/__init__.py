@@ -73,7 +73,13 @@ from valuecompass.judge._templates import (
     load_templates,
     render_prompt,
 )
-from valuecompass.judge._touche import SCHWARTZ_VALUES, TOUCHE_TO_SCHWARTZ, ToucheArgument, read_touche, sample_arguments
+from valuecompass.judge._touche import (
+    SCHWARTZ_VALUES,
+    TOUCHE_TO_SCHWARTZ,
+    ToucheArgument,
+    read_touche,
+    sample_arguments,
+)
 from valuecompass.judge._types import JudgeIdentity, JudgeRequest, Judgment
 from valuecompass.judge._validate import (
     SEMEVAL_REFERENCE,
@@ -87,12 +93,13 @@ from valuecompass.judge._validate import (
 __all__ = [
     "BEGIN_MARK", "CONFORMING", "DEFAULT_JUDGE", "END_MARK", "LABEL_VALUE", "PROFILE_SCHEMA", "SCHWARTZ_VALUES",
     "SEMEVAL_REFERENCE", "TOUCHE_TO_SCHWARTZ", "AgreementReport", "Answer", "CalibrationFit", "Confusion",
-    "DimensionCalibration", "Exemplar", "Judge", "JudgeIdentity", "JudgePrompt", "JudgeProfile", "JudgeRequest",
-    "JudgeSettings", "Judgment", "Label", "LabelProbs", "LabelledExample", "Neutralised", "ParsedText", "ShareEstimate",
-    "SystemTemplate", "TemplateSet", "ThresholdFit", "ToucheArgument", "ValueAgreement", "agreement_report",
-    "cache_order", "calibrate", "confusion", "conforming_rule", "conforms", "decide", "default_templates", "f1",
-    "label_probs", "load_labelled_examples", "load_profile", "load_templates", "macro_f1", "make_judge", "mean_auc", "micro_f1",
-    "neutralise", "neutralise_counted", "parse_text", "precision", "quote", "read_output", "read_touche", "recall", "redact_instructions", "render_prompt",
-    "roc_auc", "sample_arguments", "save_profile", "share_estimate", "token_label", "touche_examples",
-    "touche_requests", "tune_threshold", "validate_touche", "value_agreement", "weighted_f1",
+    "DimensionCalibration", "Exemplar", "Judge", "JudgeIdentity", "JudgeProfile", "JudgePrompt", "JudgeRequest",
+    "JudgeSettings", "Judgment", "Label", "LabelledExample", "LabelProbs", "Neutralised", "ParsedText",
+    "ShareEstimate", "SystemTemplate", "TemplateSet", "ThresholdFit", "ToucheArgument", "ValueAgreement",
+    "agreement_report", "cache_order", "calibrate", "conforming_rule", "conforms", "confusion", "decide",
+    "default_templates", "f1", "label_probs", "load_labelled_examples", "load_profile", "load_templates",
+    "macro_f1", "make_judge", "mean_auc", "micro_f1", "neutralise", "neutralise_counted", "parse_text", "precision",
+    "quote", "read_output", "read_touche", "recall", "redact_instructions", "render_prompt", "roc_auc",
+    "sample_arguments", "save_profile", "share_estimate", "token_label", "touche_examples", "touche_requests",
+    "tune_threshold", "validate_touche", "value_agreement", "weighted_f1",
 ]
