@@ -142,3 +142,24 @@ async def test_calibration_and_retirement(tmp_path):
         assert summary.n_retired == 0
         bank = load_bank(store, "care")
         assert any(p.source == "calibrated" for p in bank.params)
+
+
+async def test_transient_judge_failures_are_retried(tmp_path):
+    from valuecompass.models import TransientModelError
+    from valuecompass.pipeline import RetryPolicy
+
+    calls = {"n": 0}
+
+    def flaky(messages, config):
+        calls["n"] += 1
+        return TransientModelError("judge overloaded") if calls["n"] % 2 else "Yes - fine"
+
+    cfg, examinee, _, _ = make({"generate_items": False})
+    judge = Judge(get_model("fake/judge", replies=flaky))
+    with Store(tmp_path / "s.sqlite") as store:
+        result = await run_adaptive(cfg, store, model=examinee, judge=judge,
+                                    retry=RetryPolicy(max_attempts=3, base_delay_s=0.001))
+        judgments = store.judgments_for_run(result.run.run_id)
+        assert result.run.status == "complete"
+        assert len(judgments) == len(store.responses_for_run(result.run.run_id))
+        assert {j.label for j in judgments} == {"supports"}

@@ -14,7 +14,7 @@ from valuecompass.store import Store
 async def test_run_through_faults_answers_every_item_exactly_once(fault_server, store_path: Path) -> None:
     server = fault_server(fault_share=0.35, max_faults_per_prompt=2, retry_after="1", seed=3)
     config = FixedFormConfig(model="openai/loopback", model_options={"base_url": server.base_url},
-                             items_per_dimension=2, generate=GenerateConfig(timeout_s=0.5))
+                             items_per_dimension=2, generate=GenerateConfig(timeout_s=2.0))  # roomy: a loaded CI machine
     options = RunnerOptions(max_connections=8, retry=RetryPolicy(max_attempts=4, base_delay_s=0.02, seed=1))
     with Store(store_path) as store:
         result = await run_fixed_form(config, store, items=load_seed_bank(), options=options)

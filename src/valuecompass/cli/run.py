@@ -23,7 +23,7 @@ from valuecompass.cli.runs import STORE_OPTION
 from valuecompass.cli.scores import print_scores
 from valuecompass.errors import ModelError
 from valuecompass.models import DEFAULT_MODEL, GenerateConfig
-from valuecompass.judge import make_judge
+from valuecompass.judge import DEFAULT_JUDGE, make_judge
 from valuecompass.pipeline import (
     DEFAULT_CAT,
     SECRET_OPTIONS,
@@ -92,8 +92,15 @@ def _administer(config: FixedFormConfig, store: Path | None, item_file: Path | N
 def _judge_and_score(run_id: str, store: Path | None, judge_spec: str, profile: Path | None, as_json: bool) -> dict:
     """Judge every unjudged response of a fixed-form run, then score it; print the table."""
     judge = make_judge(judge_spec, profile=profile)
+
+    async def judge_and_close():
+        try:
+            return await judge_run(db, run_id, judge)
+        finally:
+            await judge.aclose()
+
     with Store(store) as db:
-        stats = asyncio.run(judge_run(db, run_id, judge))
+        stats = asyncio.run(judge_and_close())
         scores = score_run(db, run_id, judge_id=judge.judge_id)
     if not as_json:
         print_scores(scores, self_judged=stats.self_judged)
@@ -126,7 +133,7 @@ def run(
     generate_items: bool = typer.Option(True, "--generate/--no-generate",
                                         help="Adaptive: write new items when none is informative."),
     generator: str | None = typer.Option(None, "--generator", help="Item generator (default: the judge)."),
-    judge: str = typer.Option(DEFAULT_MODEL, "--judge", help="Judge model, provider/model."),
+    judge: str = typer.Option(DEFAULT_JUDGE, "--judge", help="Judge model, provider/model."),
     judge_profile: Path | None = typer.Option(None, "--judge-profile", help="A judge calibration profile."),
     no_judge: bool = typer.Option(False, "--no-judge", help="With --fixed: store answers only, judge later."),
     samples: int = typer.Option(1, "--samples", "-k", min=1, help="Answers per item (each with its own seed)."),

@@ -29,14 +29,14 @@ from valuecompass.frameworks import all_dimensions, frameworks_version, get_dime
 from valuecompass.irt import expected_score
 from valuecompass.itemgen import Exemplar, GenerationSettings, generate_items
 from valuecompass.items import Item, load_seed_bank, render_messages, seed_bank_version, select_items, template_hash
-from valuecompass.judge import Judge, JudgeRequest, conforms, make_judge
+from valuecompass.judge import DEFAULT_JUDGE, Judge, JudgeRequest, conforms, make_judge
 from valuecompass.models import DEFAULT_MODEL, GenerateConfig, ModelAPI, get_model
 from valuecompass.pipeline._bank import DimensionBank, load_bank
 from valuecompass.pipeline._jobs import Job, job_key, semantic_settings
 from valuecompass.pipeline._plan import OptionValue, environment
 from valuecompass.pipeline._retry import RetryPolicy
 from valuecompass.pipeline._runner import Runner
-from valuecompass.pipeline.judging import is_self_judged, record_judge, to_record
+from valuecompass.pipeline.judging import is_self_judged, judge_with_retry, record_judge, to_record
 from valuecompass.store import EstimateRecord, PlannedJob, RunRecord, Store, item_content_hash
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class AdaptiveConfig(BaseModel):
 
     model: str = DEFAULT_MODEL
     model_options: dict[str, OptionValue] = Field(default_factory=dict)
-    judge: str = DEFAULT_MODEL
+    judge: str = DEFAULT_JUDGE
     judge_profile: str | None = None
     generator: str | None = None
     systems: tuple[str, ...] = ()
@@ -158,6 +158,7 @@ class _Context:
     judge_identity: Any
     self_judged: bool
     runner: Runner
+    retry: RetryPolicy
     position_base: int = 0
 
 
@@ -184,7 +185,8 @@ async def _judge_batch(ctx: _Context, items: Sequence[Item], jobs: Sequence[Job]
             if response is None:
                 out.append(None)
                 continue
-            judgment = await judge.judge(JudgeRequest.for_item(item, response.output_text, key=job.key))
+            request = JudgeRequest.for_item(item, response.output_text, key=job.key)
+            judgment = await judge_with_retry(judge, request, ctx.retry)
             record = to_record(judgment, ctx.judge_identity, ctx.self_judged)
             ctx.store.insert_judgment(record)
             stored = [record]
@@ -307,7 +309,7 @@ async def run_adaptive(config: AdaptiveConfig, store: Store, *, model: ModelAPI 
     self_judged = is_self_judged(opened.run, judge_identity)
     record_judge(store, run.run_id, judge_identity, self_judged)
     ctx = _Context(config, store, model, judge, generator, opened.run, identity, judge_identity, self_judged,
-                   Runner(model, store, retry))
+                   Runner(model, store, retry), retry)
     result = AdaptiveResult(opened.run, resumed=not opened.created, self_judged=self_judged)
     try:
         for n, dim in enumerate(dims):

@@ -11,7 +11,6 @@ Entry point for ``valuecompass run`` and ``valuecompass judge``: :func:`judge_ru
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -23,7 +22,7 @@ from valuecompass.frameworks import get_dimension
 from valuecompass.judge import Judge, JudgeIdentity, JudgeRequest, Judgment, conforming_rule
 from valuecompass.pipeline._retry import ErrorKind, RetryPolicy, classify
 from valuecompass.store import JudgmentRecord, ResponseView, RunRecord, Store
-from valuecompass.store._db import now, write_tx
+from valuecompass.store._db import now
 
 log = logging.getLogger(__name__)
 
@@ -85,23 +84,10 @@ def is_self_judged(run: RunRecord, identity: JudgeIdentity) -> bool:
 
 
 def record_judge(store: Store, run_id: str, identity: JudgeIdentity, self_judged: bool) -> None:
-    """Add the judge to the run record (``provenance.judges``), once per judge id and template hash.
-
-    A store method in all but name: it writes the ``runs`` row through the
-    store's connection (to be moved into :class:`~valuecompass.store.Store`).
-    """
+    """Add the judge to the run record (``provenance.judges``), once per judge id and template hash."""
     entry = {"judge_id": identity.judge_id, "template_hash": identity.template_hash, "spec": identity.spec,
              "self_judged": self_judged, "identity": identity.model_dump(mode="json"), "first_used": now()}
-    with store._lock, write_tx(store._conn) as conn:  # noqa: SLF001 - see docstring
-        row = conn.execute("SELECT provenance FROM runs WHERE run_id = ?", (run_id,)).fetchone()
-        provenance = json.loads(row[0]) if row and row[0] else {}
-        judges = provenance.setdefault("judges", [])
-        if any(j.get("judge_id") == entry["judge_id"] and j.get("template_hash") == entry["template_hash"]
-               for j in judges):
-            return
-        judges.append(entry)
-        conn.execute("UPDATE runs SET provenance = ? WHERE run_id = ?",
-                     (json.dumps(provenance, sort_keys=True, separators=(",", ":")), run_id))
+    store.append_provenance(run_id, "judges", entry, unique_by=("judge_id", "template_hash"))
 
 
 def pending_requests(views: Sequence[ResponseView], judge_id: str, template_hash: str
@@ -149,7 +135,13 @@ def to_record(judgment: Judgment, identity: JudgeIdentity, self_judged: bool) ->
                     "judge_model": identity.model, "judge_settings": identity.settings})
 
 
-async def _judge_with_retry(judge: Judge, request: JudgeRequest, retry: RetryPolicy, stats: JudgeStats) -> Judgment:
+async def judge_with_retry(judge: Judge, request: JudgeRequest, retry: RetryPolicy,
+                           stats: JudgeStats | None = None) -> Judgment:
+    """Judge one request, retrying transient judge-model failures with back-off.
+
+    Raises:
+        ModelCallError: when the call fails for good.
+    """
     rng = retry.rng()
     for attempt in range(1, retry.max_attempts + 1):
         try:
@@ -160,7 +152,8 @@ async def _judge_with_retry(judge: Judge, request: JudgeRequest, retry: RetryPol
                 raise ModelCallError(f"judge {judge.spec!r} failed on response {request.key} "
                                      f"({request.dimension}) after {attempt} attempt(s): {exc}",
                                      hint="check the judge model; rerun the same command to resume") from exc
-            stats.retries += 1
+            if stats is not None:
+                stats.retries += 1
             await asyncio.sleep(retry.delay(attempt, judge.model.retry_after(exc), rng))
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -214,7 +207,7 @@ async def judge_run(store: Store, run_id: str, judge: Judge, *, retry: RetryPoli
             if failed.is_set():  # another call failed for good: start nothing new
                 return
             try:
-                judgment = await _judge_with_retry(judge, request, retry, stats)
+                judgment = await judge_with_retry(judge, request, retry, stats)
             except BaseException:
                 failed.set()
                 raise
