@@ -107,10 +107,11 @@ class FaultServer:
 
     # -- protocol ----------------------------------------------------------
 
-    async def _read_request(self, reader: asyncio.StreamReader) -> tuple[str, str, bytes] | None:
+    async def _read_request(self, reader: asyncio.StreamReader) -> tuple[str, str, bytes, float] | None:
         line = await reader.readline()
         if not line:
             return None
+        arrived = asyncio.get_running_loop().time()
         method, path, _ = line.decode().split(" ", 2)
         length = 0
         while (header := await reader.readline()) not in (b"\r\n", b"\n", b""):
@@ -118,7 +119,7 @@ class FaultServer:
             if name.strip().lower() == "content-length":
                 length = int(value.strip())
         body = await reader.readexactly(length) if length else b""
-        return method, path, body
+        return method, path, body, arrived
 
     @staticmethod
     def _response(status: int, body: bytes, headers: dict[str, str] | None = None) -> bytes:
@@ -146,7 +147,7 @@ class FaultServer:
                       "total_tokens": prompt_tokens + len(text.split())},
         }).encode()
 
-    async def _answer(self, path: str, body: bytes, reader: asyncio.StreamReader) -> bytes | None:
+    async def _answer(self, path: str, body: bytes, reader: asyncio.StreamReader, arrived: float) -> bytes | None:
         if path == "/v1/models":
             return self._response(200, json.dumps({"object": "list", "data": [{"id": "loopback"}]}).encode())
         if path != "/v1/chat/completions":
@@ -157,8 +158,8 @@ class FaultServer:
         self.log.attempts[key] += 1
         fault = self._fault_for(key, attempt)
         self.log.history[key].append((time.monotonic(), fault or "ok"))
-        if self.delay_s:
-            await asyncio.sleep(self.delay_s)
+        if self.delay_s:  # answer delay_s after the request arrived, whatever reading and parsing took
+            await asyncio.sleep(max(0.0, arrived + self.delay_s - asyncio.get_running_loop().time()))
         if fault is not None:
             self.log.faulted[key] += 1
             self.log.faults[fault] += 1
@@ -181,7 +182,7 @@ class FaultServer:
                 self._in_flight += 1
                 self.log.max_in_flight = max(self.log.max_in_flight, self._in_flight)
                 try:
-                    reply = await self._answer(request[1], request[2], reader)
+                    reply = await self._answer(request[1], request[2], reader, request[3])
                 finally:
                     self._in_flight -= 1
                 if reply is None:

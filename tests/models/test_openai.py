@@ -10,9 +10,21 @@ import pytest
 
 from valuecompass.errors import ModelError
 from valuecompass.models import GenerateConfig, MalformedResponseError, get_model
-from valuecompass.models._openai import NO_KEY, parse_retry_after, resolve_api_key
+from valuecompass.models._openai import (
+    _PROXY_ENV_VARS,
+    NO_KEY,
+    choose_http_backend,
+    parse_retry_after,
+    resolve_api_key,
+)
 
 MSG = [{"role": "user", "content": "Is it right to break a promise to help a stranger? Answer Yes or No."}]
+
+
+@pytest.fixture(params=["aiohttp", "httpx"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Both HTTP transports the provider can use."""
+    return request.param
 
 
 @pytest.fixture
@@ -51,46 +63,70 @@ def test_retry_after_header_forms() -> None:
     assert parse_retry_after({}) is None
 
 
-async def test_real_429_is_retryable_with_its_retry_after(fault_server) -> None:
+async def test_real_429_is_retryable_with_its_retry_after(fault_server, backend: str) -> None:
     server = fault_server(fault_share=1.0, faults=("429",), retry_after="7")
-    model = get_model("openai/loopback", base_url=server.base_url)
+    model = get_model("openai/loopback", base_url=server.base_url, http_backend=backend)
     with pytest.raises(openai.RateLimitError) as info:
         await model.generate(MSG, GenerateConfig())
     assert model.should_retry(info.value) and model.retry_after(info.value) == 7.0
 
 
-async def test_real_500_and_broken_json_are_retryable(fault_server) -> None:
-    model_500 = get_model("openai/loopback", base_url=fault_server(fault_share=1.0, faults=("500",)).base_url)
+async def test_real_500_and_broken_json_are_retryable(fault_server, backend: str) -> None:
+    model_500 = get_model("openai/loopback", base_url=fault_server(fault_share=1.0, faults=("500",)).base_url,
+                          http_backend=backend)
     with pytest.raises(openai.InternalServerError) as info:
         await model_500.generate(MSG, GenerateConfig())
     assert model_500.should_retry(info.value) and model_500.retry_after(info.value) is None
-    model_bad = get_model("openai/loopback", base_url=fault_server(fault_share=1.0, faults=("badjson",)).base_url)
+    model_bad = get_model("openai/loopback", base_url=fault_server(fault_share=1.0, faults=("badjson",)).base_url,
+                          http_backend=backend)
     with pytest.raises(MalformedResponseError) as bad:
         await model_bad.generate(MSG, GenerateConfig())
     assert model_bad.should_retry(bad.value)
 
 
-async def test_hung_connection_times_out_retryably(fault_server) -> None:
-    model = get_model("openai/loopback", base_url=fault_server(fault_share=1.0, faults=("hang",)).base_url)
+async def test_hung_connection_times_out_retryably(fault_server, backend: str) -> None:
+    model = get_model("openai/loopback", base_url=fault_server(fault_share=1.0, faults=("hang",)).base_url,
+                      http_backend=backend)
     with pytest.raises(openai.APITimeoutError) as info:
         await model.generate(MSG, GenerateConfig(timeout_s=0.3))
     assert model.should_retry(info.value)
 
 
-async def test_client_errors_are_not_retried(fault_server) -> None:
+async def test_client_errors_are_not_retried(fault_server, backend: str) -> None:
     server = fault_server()
-    model = get_model("openai/loopback", base_url=server.base_url.replace("/v1", "/nowhere"))
+    model = get_model("openai/loopback", base_url=server.base_url.replace("/v1", "/nowhere"), http_backend=backend)
     with pytest.raises(openai.NotFoundError) as info:
         await model.generate(MSG, GenerateConfig())
     assert not model.should_retry(info.value)
 
 
-async def test_good_answer_is_read_with_usage(fault_server) -> None:
+async def test_good_answer_is_read_with_usage(fault_server, backend: str) -> None:
     server = fault_server()
-    out = await get_model("openai/loopback", base_url=server.base_url).generate(MSG, GenerateConfig())
+    out = await get_model("openai/loopback", base_url=server.base_url, http_backend=backend).generate(MSG, GenerateConfig())
     assert out.text.startswith("Stance: Yes") and out.finish_reason == "stop"
     assert out.usage.input_tokens == len(MSG[0]["content"].split()) and out.usage.output_tokens > 0
     assert out.model == "loopback" and out.first_token is None
+
+
+async def test_a_closed_port_is_a_retryable_connection_error(backend: str) -> None:
+    from tests._servers import free_port
+
+    model = get_model("openai/loopback", base_url=f"http://127.0.0.1:{free_port()}/v1", http_backend=backend)
+    with pytest.raises(openai.APIConnectionError) as info:
+        await model.generate(MSG, GenerateConfig(timeout_s=5))
+    assert model.should_retry(info.value)
+
+
+def test_backend_choice(no_keys: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in _PROXY_ENV_VARS:
+        monkeypatch.delenv(var, raising=False)
+    assert choose_http_backend() == "aiohttp" and choose_http_backend("httpx") == "httpx"
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    assert choose_http_backend() == "httpx", "the aiohttp transport would ignore the proxy"
+    assert choose_http_backend("aiohttp") == "aiohttp"
+    with pytest.raises(ModelError) as info:
+        get_model("openai/m", base_url="http://127.0.0.1:9/v1", http_backend="curl")
+    assert "aiohttp" in info.value.hint and "httpx" in info.value.hint
 
 
 # -- a real llama.cpp server serving SmolLM2 -----------------------------------------
@@ -131,9 +167,17 @@ async def test_llama_server_sampling_is_seeded(llama_server) -> None:
     assert len(set(texts[1:])) > 1
 
 
-def test_one_provider_works_across_event_loops(fault_server) -> None:
+def test_one_provider_works_across_event_loops_and_closes_each_client(fault_server, backend: str) -> None:
     import asyncio
 
-    model = get_model("openai/loopback", base_url=fault_server().base_url)
-    texts = [asyncio.run(model.generate(MSG, GenerateConfig())).text for _ in range(3)]
+    model = get_model("openai/loopback", base_url=fault_server().base_url, http_backend=backend)
+    clients = []
+
+    async def ask() -> str:
+        clients.append(model._client())
+        return (await model.generate(MSG, GenerateConfig())).text
+
+    texts = [asyncio.run(ask()) for _ in range(3)]
     assert len(set(texts)) == 1 and texts[0].startswith("Stance:")
+    assert len({id(c) for c in clients}) == 3, "one client per event loop"
+    assert all(c.is_closed() for c in clients), "a loop's client is closed when the loop ends"

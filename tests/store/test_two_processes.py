@@ -26,8 +26,11 @@ WRITER = textwrap.dedent('''
     other = "b" if me == "a" else "a"
     for i, job in enumerate(jobs):
         if i == n // 2:  # interleave for sure: wait until the other process has written too
+            deadline = time.monotonic() + 60
             while not store._conn.execute("SELECT 1 FROM responses WHERE output_text LIKE ?",
                                           (f"{other} wrote %",)).fetchone():
+                if time.monotonic() > deadline:
+                    sys.exit(f"{me}: no write of {other} seen in 60 s")
                 time.sleep(0.001)
         store.insert_response(rec.response(job, run_id="run-shared", text=f"{me} wrote {job.job_key}"))
     store.close()
@@ -44,7 +47,11 @@ def test_two_writer_processes_both_succeed(tmp_path: Path) -> None:
         assert all(p.poll() is None for p in procs), [p.stderr.read() for p in procs]
         time.sleep(0.005)  # poll interval
     go.touch()
-    errors = [p.communicate(timeout=120)[1] for p in procs]
+    try:
+        errors = [p.communicate(timeout=120)[1] for p in procs]
+    finally:
+        for p in procs:
+            p.kill()  # no-op for a process that has exited
     assert [p.returncode for p in procs] == [0, 0], errors
     with Store(path) as store:
         keys = [r[0] for r in store._conn.execute("SELECT job_key FROM responses")]

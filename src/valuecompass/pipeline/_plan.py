@@ -20,7 +20,7 @@ from valuecompass.errors import ValueCompassError
 from valuecompass.frameworks import frameworks_version
 from valuecompass.items import Item, render_messages, select_items, template_hash
 from valuecompass.models import DEFAULT_MODEL, GenerateConfig
-from valuecompass.pipeline._jobs import Job, job_key, sample_config, semantic_settings
+from valuecompass.pipeline._jobs import Job, job_keys, sample_config, semantic_settings
 from valuecompass.store import PlannedJob, RunRecord, item_content_hash
 
 
@@ -122,15 +122,15 @@ def environment() -> dict[str, Any]:
     return env
 
 
-def _jobs(config: FixedFormConfig, items: Sequence[Item], identity: dict[str, Any]) -> list[Job]:
+def _jobs(config: FixedFormConfig, items: Sequence[Item], item_hashes: Sequence[str],
+          identity: dict[str, Any]) -> list[Job]:
     jobs: list[Job] = []
-    for item in items:
+    calls = [sample_config(config.generate, k) for k in range(config.samples)]
+    for item, item_hash in zip(items, item_hashes, strict=True):
         messages = render_messages(item, config.generate.system_prompt)
-        item_hash = item_content_hash(item)
-        for k in range(config.samples):
-            call = sample_config(config.generate, k)
-            jobs.append(Job(job_key(config.model, identity, messages, call, k), len(jobs), item.id, item_hash, k,
-                            messages, call))
+        keys = job_keys(config.model, identity, messages, calls)
+        for k, (key, call) in enumerate(zip(keys, calls, strict=True)):
+            jobs.append(Job(key, len(jobs), item.id, item_hash, k, messages, call))
     return jobs
 
 
@@ -143,11 +143,13 @@ def plan_fixed_form(config: FixedFormConfig, items: Sequence[Item], identity: di
     the same id and so resumes the same run.
     """
     items = tuple(items)
+    item_hashes = [item_content_hash(i) for i in items]
     run_id = "run-" + content_hash({
         "kind": "fixed_form", "model": config.model, "identity": identity, "samples": config.samples,
-        "items": [[i.id, item_content_hash(i)] for i in items], "settings": semantic_settings(config.generate),
+        "items": [[i.id, h] for i, h in zip(items, item_hashes, strict=True)],
+        "settings": semantic_settings(config.generate),
     }, 12)
-    jobs = _jobs(config, items, identity)
+    jobs = _jobs(config, items, item_hashes, identity)
     run = RunRecord(
         run_id=run_id, kind="fixed_form", model_spec=config.model, model_identity=identity,
         settings=config.generate.model_dump(mode="json"),

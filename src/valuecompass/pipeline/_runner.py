@@ -112,6 +112,7 @@ class Runner:
         self.policy = policy or RetryPolicy()
         self.max_connections = max_connections or model.max_connections()
         self._rng: np.random.Generator = self.policy.rng()
+        self._settings_cache: dict[int, tuple[object, dict]] = {}
 
     async def run(self, run_id: str, jobs: Sequence[Job], progress: ProgressCallback | None = None) -> RunnerStats:
         """Answer every job of ``run_id`` not yet stored, storing each answer as it arrives.
@@ -147,29 +148,34 @@ class Runner:
 
     async def _worker(self, run_id: str, pending: Iterator[Job], semaphore: asyncio.Semaphore,
                       stats: RunnerStats, started: float, report: ProgressCallback) -> None:
-        for job in pending:
-            if stats.failed:  # another worker failed for good: take no new job
-                return
-            try:
-                result = await self._attempt(job, semaphore, stats)
-            except Exception:
-                stats.failed = True
-                raise
-            self._store(run_id, job, result, stats)
-            stats.elapsed_s = time.perf_counter() - started
-            report()
+        slot = _Slot(semaphore)
+        try:
+            for job in pending:
+                if stats.failed:  # another worker failed for good: take no new job
+                    return
+                try:
+                    result = await self._attempt(job, slot, stats)
+                except Exception:
+                    stats.failed = True
+                    raise
+                self._store(run_id, job, result, stats)
+                stats.elapsed_s = time.perf_counter() - started
+                report()
+        finally:
+            slot.release()
 
-    async def _attempt(self, job: Job, semaphore: asyncio.Semaphore, stats: RunnerStats) -> _Attempted:
+    async def _attempt(self, job: Job, slot: _Slot, stats: RunnerStats) -> _Attempted:
         """Call the model for ``job``, retrying transient failures under the policy.
 
-        Each attempt holds a connection slot of ``semaphore``; back-off waits do not.
+        Each attempt holds a connection slot; a back-off wait gives it up, so that
+        another worker keeps the connection busy meanwhile.
         """
         for attempt in range(1, self.policy.max_attempts + 1):
             try:
-                async with semaphore:
-                    t0 = time.perf_counter()
-                    async with asyncio.timeout(job.config.timeout_s):
-                        output = await self.model.generate(list(job.messages), job.config)
+                await slot.acquire()
+                t0 = time.perf_counter()
+                async with asyncio.timeout(job.config.timeout_s):
+                    output = await self.model.generate(list(job.messages), job.config)
                 return _Attempted(output, attempt, time.perf_counter() - t0)
             except Exception as exc:  # classified below; nothing is swallowed silently
                 kind = classify(self.model, exc)
@@ -181,6 +187,7 @@ class Runner:
                 stats.retries[kind.value] = stats.retries.get(kind.value, 0) + 1
                 log.info("%s on %s (attempt %d): %s; retrying in %.2fs", kind.value, job.item_id, attempt,
                          _describe(exc), wait)
+                slot.release()
                 await asyncio.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -191,12 +198,19 @@ class Runner:
             hint="answers stored so far are kept; fix the cause (endpoint, key, model name, --timeout) "
                  "and rerun the same command to resume")
 
+    def _settings(self, job: Job) -> dict:
+        """The job's settings as JSON data, dumped once per settings object (jobs share them)."""
+        cached = self._settings_cache.get(id(job.config))
+        if cached is None or cached[0] is not job.config:
+            cached = self._settings_cache[id(job.config)] = (job.config, job.config.model_dump(mode="json"))
+        return cached[1]
+
     def _store(self, run_id: str, job: Job, result: _Attempted, stats: RunnerStats) -> None:
         out = result.output
         record = ResponseRecord(
             job_key=job.key, run_id=run_id, item_id=job.item_id, item_hash=job.item_hash,
             sample_index=job.sample_index, model_spec=self.model.spec, messages=list(job.messages),
-            settings=job.config.model_dump(mode="json"), output_text=out.text, finish_reason=out.finish_reason,
+            settings=self._settings(job), output_text=out.text, finish_reason=out.finish_reason,
             first_token=out.first_token, input_tokens=out.usage.input_tokens, output_tokens=out.usage.output_tokens,
             latency_s=result.latency_s, attempts=result.attempts, model_reported=out.model)
         if self.store.insert_response(record):
@@ -205,6 +219,32 @@ class Runner:
             stats.duplicates += 1
         stats.input_tokens += out.usage.input_tokens
         stats.output_tokens += out.usage.output_tokens
+
+
+class _Slot:
+    """A worker's hold on one connection slot of a shared semaphore.
+
+    The worker keeps its slot from one job to the next, so the next request goes
+    out in the same step that read the last answer (a hand-over through the
+    semaphore would wait behind every other ready callback of the loop). It
+    gives the slot up while it waits out a back-off and when it is done.
+    """
+
+    def __init__(self, semaphore: asyncio.Semaphore) -> None:
+        self._semaphore = semaphore
+        self._held = False
+
+    async def acquire(self) -> None:
+        """Take a slot unless this worker holds one already."""
+        if not self._held:
+            await self._semaphore.acquire()
+            self._held = True
+
+    def release(self) -> None:
+        """Give the slot back if held."""
+        if self._held:
+            self._held = False
+            self._semaphore.release()
 
 
 def _first_leaf(group: BaseExceptionGroup) -> BaseException:

@@ -225,7 +225,7 @@ class Store(DerivedResultsMixin, AdaptiveMixin):
         Returns:
             ``True`` if it was new.
         """
-        row = to_row(response.model_copy(update={"created": response.created or now()}), RESPONSE_JSON)
+        row = to_row(response if response.created else response.model_copy(update={"created": now()}), RESPONSE_JSON)
         with self._lock, write_tx(self._conn) as conn:
             return conn.execute(insert_sql("responses", _RESPONSE_COLUMNS), row).rowcount == 1
 
