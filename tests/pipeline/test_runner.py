@@ -193,3 +193,23 @@ async def test_progress_reports_every_answer_and_counts_tokens(store: Store) -> 
     assert seen[-1].output_tokens == result.stats.output_tokens > 0
     assert seen[-1].input_tokens == sum(r.input_tokens for r in store.responses_for_run(result.run.run_id))
     assert seen[-1].new == 6 and seen[-1].elapsed_s > 0
+
+
+async def test_a_backing_off_call_gives_its_connection_to_other_jobs(store: Store) -> None:
+    """With one connection, the other items are answered while the first waits out its Retry-After."""
+    answered: list[tuple[str, float]] = []
+    first_failed = []
+    t0 = time.perf_counter()
+
+    def script(messages: list[Message], config: GenerateConfig):
+        item = next(i for i in ITEMS if i.text in messages[-1]["content"])
+        if item.id == ITEMS[0].id and not first_failed:
+            first_failed.append(True)
+            return TransientModelError("429", retry_after=0.3)
+        answered.append((item.id, time.perf_counter() - t0))
+        return "ok"
+
+    result = await _run(store, FakeModel(replies=script), items=ITEMS[:4], max_connections=1)
+    assert result.stats.completed == 4
+    assert [i for i, _ in answered][-1] == ITEMS[0].id, "the retried item is answered last"
+    assert all(t < 0.3 for i, t in answered if i != ITEMS[0].id), "the others did not wait for the back-off"
