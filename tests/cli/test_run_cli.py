@@ -132,7 +132,10 @@ def test_adaptive_run_with_fake_judge_prints_table(cli, store_path: Path) -> Non
     # The fake judge's echo reply is no label word: every judgment is unparsable, so the
     # estimate rests on the prior alone. The run still completes and says so.
     assert res.exit_code == 0, res.stderr
-    assert "adaptive estimates" in res.stdout and "Care" in res.stdout and "Power" in res.stdout
+    assert "adaptive estimates" in res.stdout and "Care/Harm" in res.stdout and "Power" in res.stdout
+    assert "Moral Foundations" in res.stdout and "Schwartz basic human values" in res.stdout  # group headings
+    table = res.stdout[:res.stdout.index("run run-")]
+    assert "…" not in table and max(len(line) for line in table.splitlines()) <= 80, "fits 80 columns untruncated"
     listed = cli("runs", "list", "--store", str(store_path), "--json").json()
     assert listed[0]["run"]["kind"] == "adaptive"
 

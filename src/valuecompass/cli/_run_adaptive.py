@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from valuecompass.cli._common import print_json
-from valuecompass.frameworks import get_dimension
+from valuecompass.frameworks import get_dimension, get_system
 from valuecompass.pipeline import AdaptiveConfig, AdaptiveResult, DimensionOutcome, RetryPolicy, run_adaptive
 from valuecompass.store import Store
 
@@ -45,17 +45,41 @@ def run_adaptive_cli(config: AdaptiveConfig, store: Path | None, retry: RetryPol
         return asyncio.run(run_adaptive(config, db, progress=_Ticker(not quiet), retry=retry))
 
 
+_STOP_REASONS = {"se_target": "target SE reached", "max_items": "item limit (--max-items) reached",
+                 "bank_exhausted": "no items left", "no_informative_item": "no informative item left"}
+
+
 def outcomes_table(result: AdaptiveResult) -> Table:
-    """The per-dimension table: score with its 95% interval, ability, items, why the test stopped."""
+    """The per-dimension table, grouped by value system: score with its 95% interval, ability, items.
+
+    It fits 80 columns (logs, pipes): the system names head their groups, and the
+    reason a test stopped has its own column only when the reasons differ.
+    """
+    reasons = {o.stop_reason or "" for o in result.outcomes}
     table = Table(title=f"{result.run.model_spec}: adaptive estimates (0-100, expected share of conforming "
                         f"behaviour over the item bank)")
-    for col, justify in (("system", "left"), ("dimension", "left"), ("score", "right"), ("95% interval", "right"),
-                         ("theta ± SE", "right"), ("items", "right"), ("stopped", "left"), ("new items", "right")):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    columns = [("dimension", "left"), ("score", "right"), ("95% CI", "right"), ("θ ± SE", "right"),
+               ("items", "right"), ("new", "right")]
+    if len(reasons) > 1:
+        columns.append(("stopped", "left"))
+    for col, justify in columns:
+        table.add_column(col, justify=justify, no_wrap=col != "dimension")  # type: ignore[arg-type]
+    system = None
     for o in result.outcomes:
         dim = get_dimension(o.dimension)
-        table.add_row(dim.system, dim.short, f"{o.score:.1f}", f"{o.ci_low:.0f}-{o.ci_high:.0f}",
-                      f"{o.theta:+.2f} ± {o.se:.2f}", str(o.n_items), o.stop_reason or "", str(o.generated))
+        if dim.system != system:
+            system = dim.system
+            if table.row_count:
+                table.add_section()
+            table.add_row(f"[bold]{get_system(system).name}[/bold]")
+        row = [f"  {dim.short}", f"{o.score:.1f}", f"{o.ci_low:.0f}-{o.ci_high:.0f}", f"{o.theta:+.2f} ± {o.se:.2f}",
+               str(o.n_items), str(o.generated)]
+        table.add_row(*row, *([o.stop_reason or ""] if len(reasons) > 1 else []))
+    if len(reasons) == 1 and reasons != {""}:
+        reason = reasons.pop()
+        table.caption = f"every test stopped: {_STOP_REASONS.get(reason, reason)}; new = items generated during the test"
+    else:
+        table.caption = "new = items generated during the test"
     return table
 
 
