@@ -38,6 +38,20 @@ def test_eap_matches_adaptive_quadrature():
     assert est.se == pytest.approx(math.sqrt(second - mean**2), abs=1e-6)
 
 
+def test_eap_of_a_pattern_far_beyond_the_prior_is_not_cut_off():
+    """Forty conforming answers to very hard items put the posterior near 6.5: the grid must reach it."""
+    u, a, b = np.ones(40), np.full(40, 1.5), np.full(40, 5.0)
+    lo, hi = 0.0, 20.0
+    norm_const = integrate.quad(lambda t: math.exp(_log_post(t, u, a, b)), lo, hi, points=[6.5], epsabs=1e-300)[0]
+    mean = integrate.quad(lambda t: t * math.exp(_log_post(t, u, a, b)), lo, hi, points=[6.5], epsabs=1e-300)[0]
+    mean /= norm_const
+    second = integrate.quad(lambda t: t * t * math.exp(_log_post(t, u, a, b)), lo, hi, points=[6.5],
+                            epsabs=1e-300)[0] / norm_const
+    est = estimate_ability(u, a, b)
+    assert est.theta == pytest.approx(mean, abs=1e-4)
+    assert est.se == pytest.approx(math.sqrt(second - mean**2), abs=1e-4)
+
+
 def test_map_matches_scalar_optimiser_and_its_se_formula():
     prior = NormalPrior(0.5, 1.5)
     best = optimize.minimize_scalar(lambda t: -_log_post(t, prior=prior), bounds=(-6, 6), method="bounded",

@@ -35,8 +35,10 @@ class AbilityEstimates(NamedTuple):
     se: NDArray[np.float64]
 
 
-#: Number of grid points for EAP integration (spacing 0.1 over +-6 prior SDs).
-EAP_POINTS = 121
+#: Spacing of the EAP integration grid.
+EAP_STEP = 0.1
+#: Posterior mass allowed at the grid's ends before the grid is widened.
+EAP_EDGE_MASS = 1e-6
 
 
 def _check(responses: ArrayLike, a: ArrayLike, b: ArrayLike) -> tuple[NDArray[np.float64], ...]:
@@ -53,25 +55,39 @@ def _check(responses: ArrayLike, a: ArrayLike, b: ArrayLike) -> tuple[NDArray[np
     return u, a_arr, b_arr
 
 
-def ability_grid(prior: NormalPrior, n_points: int = EAP_POINTS) -> NDArray[np.float64]:
-    """Equally spaced grid over ``prior.mean +- 6 * max(prior.sd, 1)``.
+def ability_grid(prior: NormalPrior, b: ArrayLike = (), half_width: float = 6.0) -> NDArray[np.float64]:
+    """Grid (spacing :data:`EAP_STEP`) over the prior +- ``half_width`` SDs and the items' difficulties +- ``half_width``.
 
     Args:
         prior: The ability prior.
-        n_points: Number of grid points.
+        b: Item difficulties; the grid reaches ``half_width`` beyond the hardest and easiest.
+        half_width: How far the grid reaches, in prior SDs (at least 1) and in logits beyond the items.
 
     Returns:
-        Grid of shape ``(n_points,)``.
+        Equally spaced grid, ascending.
     """
-    half = 6.0 * max(prior.sd, 1.0)
-    return np.linspace(prior.mean - half, prior.mean + half, n_points)
+    b_arr = np.asarray(b, dtype=float)
+    reach = half_width * max(prior.sd, 1.0)
+    lo, hi = prior.mean - reach, prior.mean + reach
+    if b_arr.size:
+        lo, hi = min(lo, float(b_arr.min()) - half_width), max(hi, float(b_arr.max()) + half_width)
+    return np.linspace(lo, hi, int(np.ceil((hi - lo) / EAP_STEP)) + 1)
+
+
+def _log_posterior(grid: NDArray[np.float64], u: NDArray[np.float64], a: NDArray[np.float64],
+                   b: NDArray[np.float64], prior: NormalPrior) -> NDArray[np.float64]:
+    return log_likelihood(grid, u, a, b) - 0.5 * ((grid - prior.mean) / prior.sd) ** 2
 
 
 def _eap(u: NDArray[np.float64], a: NDArray[np.float64], b: NDArray[np.float64],
          prior: NormalPrior) -> AbilityEstimates:
-    grid = ability_grid(prior)
-    log_post = log_likelihood(grid, u, a, b) - 0.5 * ((grid - prior.mean) / prior.sd) ** 2
-    post = softmax(log_post, axis=-1)
+    half_width = 6.0
+    while True:  # widen the grid while posterior mass sits at its ends (it would be cut off)
+        grid = ability_grid(prior, b, half_width)
+        post = softmax(_log_posterior(grid, u, a, b, prior), axis=-1)
+        if np.max(post[..., 0] + post[..., -1], initial=0.0) < EAP_EDGE_MASS or half_width >= 96.0:
+            break
+        half_width *= 2.0
     mean = post @ grid
     var = post @ grid**2 - mean**2
     return AbilityEstimates(mean, np.sqrt(np.maximum(var, 0.0)))
@@ -79,9 +95,8 @@ def _eap(u: NDArray[np.float64], a: NDArray[np.float64], b: NDArray[np.float64],
 
 def _map(u: NDArray[np.float64], a: NDArray[np.float64], b: NDArray[np.float64],
          prior: NormalPrior) -> AbilityEstimates:
-    grid = ability_grid(prior)
-    log_post = log_likelihood(grid, u, a, b) - 0.5 * ((grid - prior.mean) / prior.sd) ** 2
-    theta = grid[np.argmax(log_post, axis=-1)]
+    grid = ability_grid(prior, b)
+    theta = grid[np.argmax(_log_posterior(grid, u, a, b, prior), axis=-1)]
     observed = ~np.isnan(u)
     u0 = np.where(observed, u, 0.0)
     info = np.zeros_like(theta)
