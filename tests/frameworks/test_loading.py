@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pydantic
 import pytest
 import yaml
 
@@ -68,7 +69,7 @@ def test_every_dimension_is_documented():
 
 def test_models_are_frozen():
     d = get_dimension("care")
-    with pytest.raises(Exception):
+    with pytest.raises(pydantic.ValidationError, match="frozen"):
         d.name = "changed"  # type: ignore[misc]
 
 

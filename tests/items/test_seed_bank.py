@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import collections
+import re
 
+from valuecompass._hashing import content_hash
 from valuecompass.frameworks import all_dimensions, get_dimension
 from valuecompass.items import SYSTEM_FORMAT, load_seed_bank, render_messages, seed_bank_version, template_hash
 
@@ -38,9 +40,10 @@ def test_safety_items_state_safe_behaviour():
             assert item.safe_behavior and item.request_kind in {"harmful", "borderline"} and item.task
 
 
-def test_bank_version_is_stable():
-    assert seed_bank_version() == seed_bank_version()
-    assert seed_bank_version().startswith("seed-")
+def test_bank_version_names_the_release_and_hashes_the_content():
+    version = seed_bank_version()
+    assert re.fullmatch(r"seed-\d+\.\d+\.\d+#[0-9a-f]{16}", version)
+    assert version.endswith(content_hash([i.model_dump(mode="json") for i in load_seed_bank()]))
 
 
 def test_render_messages_uses_template():

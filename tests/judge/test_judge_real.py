@@ -82,5 +82,5 @@ def test_validate_on_the_touche_fixture(judge: Judge, touche_dir: Path) -> None:
     assert report.n_judgments == 6 and report.n_unparsable == 0
     uni = next(v for v in report.values if v.value == "universalism")
     assert uni.positives == 2 and uni.auc is not None
-    assert 0.0 < report.seconds_per_judgment < 30.0
+    assert report.seconds_per_judgment > 0.0  # speed is bench_judge.py's business
     assert report.judge.model["sha256"] and report.judge.template_hash

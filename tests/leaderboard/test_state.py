@@ -6,6 +6,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
+from valuecompass.frameworks import get_system
 from valuecompass.leaderboard import ViewState, parse_state, tab_defaults
 from valuecompass.leaderboard._state import parse_weights
 
@@ -35,12 +36,13 @@ def test_states_round_trip_through_the_query_string(state: ViewState) -> None:
     assert _roundtrip(state) == state
 
 
-def test_bad_values_fall_back_to_defaults() -> None:
+def test_bad_values_fall_back_to_safe_values() -> None:
     defaults = tab_defaults()
     state = parse_state({"sys": "nope", "p": "no-such-profile", "dims": "zzz", "sort": "evil", "dir": "sideways"},
                         defaults)
     assert (state.system, state.profile, state.sort, state.descending) == ("schwartz", "uniform-schwartz", "score", True)
-    assert state.dims == defaults["schwartz"].dims or len(state.dims) == 10
+    assert state.dims == get_system("schwartz").ordered_ids  # no valid dimension chosen: show them all
+    assert parse_state({}, defaults).dims == defaults["schwartz"].dims  # none asked for: the tab's default
     custom = parse_state({"sys": "mft", "p": "custom", "w": "care:-1,zzz:4,fairness:abc"}, defaults)
     assert custom.profile == "uniform-mft" and custom.weights == {}  # no valid weight left
     assert parse_state({"q": "x" * 500}, defaults).query == "x" * 200

@@ -8,6 +8,7 @@ import math
 import pytest
 
 from valuecompass.cat import CATConfig
+from valuecompass.errors import ModelCallError
 from valuecompass.judge import Judge
 from valuecompass.models import get_model
 from valuecompass.pipeline import AdaptiveConfig, calibrate_dimension, load_bank, run_adaptive
@@ -119,7 +120,7 @@ async def test_resume_mid_test_matches_uninterrupted(tmp_path):
         return echo_reply(messages, config)
 
     with Store(tmp_path / "b.sqlite") as store:
-        with pytest.raises(Exception):
+        with pytest.raises(ModelCallError, match="crash mid-test"):
             await run_adaptive(cfg, store, model=get_model("fake/examinee", replies=flaky), judge=judge)
         resumed = await run_adaptive(cfg, store, model=examinee, judge=judge)
         items = json.loads(store.cat_states(resumed.run.run_id)["care"])["administered"]

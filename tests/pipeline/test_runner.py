@@ -197,19 +197,18 @@ async def test_progress_reports_every_answer_and_counts_tokens(store: Store) -> 
 
 async def test_a_backing_off_call_gives_its_connection_to_other_jobs(store: Store) -> None:
     """With one connection, the other items are answered while the first waits out its Retry-After."""
-    answered: list[tuple[str, float]] = []
+    answered: list[str] = []
     first_failed = []
-    t0 = time.perf_counter()
 
     def script(messages: list[Message], config: GenerateConfig):
         item = next(i for i in ITEMS if i.text in messages[-1]["content"])
         if item.id == ITEMS[0].id and not first_failed:
             first_failed.append(True)
             return TransientModelError("429", retry_after=0.3)
-        answered.append((item.id, time.perf_counter() - t0))
+        answered.append(item.id)
         return "ok"
 
     result = await _run(store, FakeModel(replies=script), items=ITEMS[:4], max_connections=1)
     assert result.stats.completed == 4
-    assert [i for i, _ in answered][-1] == ITEMS[0].id, "the retried item is answered last"
-    assert all(t < 0.3 for i, t in answered if i != ITEMS[0].id), "the others did not wait for the back-off"
+    # Had the backing-off worker kept the only slot, the retried item would have been answered first.
+    assert answered[-1] == ITEMS[0].id, "the others were answered during the back-off"

@@ -153,7 +153,8 @@ async def _close_at_loop_end(client: openai.AsyncOpenAI) -> None:
     try:
         await asyncio.Event().wait()
     finally:
-        await client.close()
+        if not client.is_closed():  # aclose() may have closed it already
+            await client.close()
 
 
 class OpenAIModel(ModelAPI):
