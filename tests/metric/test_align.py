@@ -74,3 +74,13 @@ def test_bootstrap_agrees_with_propagation_and_is_seeded():
     assert boot.low == pytest.approx(analytic.low, abs=0.15) and boot.high == pytest.approx(analytic.high, abs=0.15)
     again = bootstrap_alignment(scores, weights, n_boot=20_000, rng=np.random.default_rng(1))
     assert (again.low, again.high) == (boot.low, boot.high)
+
+
+def test_bootstrap_checks_scores_like_the_analytic_interval() -> None:
+    weights = {"care": 0.5, "fairness": 0.5}
+    with pytest.raises(ValueCompassError, match="on 'care' is 150.0, outside 0-100"):
+        bootstrap_alignment({"care": (150.0, 1.0), "fairness": (60.0, 3.0)}, weights)
+    with pytest.raises(ValueCompassError, match="standard error of model 'model' on 'care'"):
+        bootstrap_alignment({"care": (50.0, -1.0), "fairness": (60.0, 3.0)}, weights)
+    bare = bootstrap_alignment({"care": 50.0, "fairness": 60.0}, weights, n_boot=50)  # a bare number: se 0
+    assert (bare.estimate, bare.low, bare.high) == (55.0, 55.0, 55.0)

@@ -120,7 +120,7 @@ class BootstrapInterval:
         se: Standard deviation of the bootstrap replicates.
         low: Lower percentile.
         high: Upper percentile.
-        n_boot: Number of replicates (those giving a finite statistic).
+        n_boot: Number of replicates.
     """
 
     estimate: float
@@ -163,13 +163,14 @@ def bootstrap_alignment(scores: ModelScores, weights: Mapping[str, float], *, n_
         level: Coverage of the interval.
 
     Raises:
-        ValueCompassError: if a weighted dimension has no score.
+        ValueCompassError: if a weighted dimension has no score, or a score or SE is out of range.
     """
     gen = np.random.default_rng(rng)
     used, _ = _used_weights("model", scores, weights, "error")
     dims = tuple(used)
+    checked = {d: check_dim_score("model", d, scores[d]) for d in dims}
     w = np.array([used[d] for d in dims])
-    draws = resample_scores(scores, dims, n_boot, gen) @ w
-    estimate = float(np.dot([scores[d][0] for d in dims], w))
+    draws = resample_scores(checked, dims, n_boot, gen) @ w
+    estimate = float(np.dot([checked[d].score for d in dims], w))
     lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
     return BootstrapInterval(estimate, float(draws.std(ddof=1)), float(lo), float(hi), n_boot)
