@@ -5,39 +5,15 @@ from __future__ import annotations
 import functools
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from valuecompass._datafiles import read_yaml, validation_summary
 from valuecompass._hashing import content_hash
 from valuecompass.errors import DataFileError, UnknownFrameworkError
 from valuecompass.frameworks._models import Dimension, ValueSystem
 
 SYSTEM_IDS: tuple[str, ...] = ("schwartz", "mft", "safety", "llm_values")
-
-
-def _read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DataFileError(str(path), f"cannot read file ({exc.strerror})") from exc
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else None
-        raise DataFileError(str(path), f"not valid YAML: {getattr(exc, 'problem', exc)}", where,
-                            "fix the YAML syntax at that line") from exc
-
-
-def format_validation_error(exc: ValidationError) -> str:
-    """Render a pydantic error as one short line per problem."""
-    parts = []
-    for err in exc.errors():
-        loc = ".".join(str(x) for x in err["loc"]) or "(record)"
-        parts.append(f"{loc}: {err['msg']}")
-    return "; ".join(parts)
 
 
 def load_system_file(path: str | Path) -> ValueSystem:
@@ -53,7 +29,7 @@ def load_system_file(path: str | Path) -> ValueSystem:
         DataFileError: if the file is unreadable, not YAML, or invalid.
     """
     path = Path(path)
-    data = _read_yaml(path)
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise DataFileError(str(path), "expected a mapping at the top level",
                             hint="start the file with 'id:', 'name:', 'dimensions:' ...")
@@ -61,7 +37,7 @@ def load_system_file(path: str | Path) -> ValueSystem:
     try:
         system = ValueSystem.model_validate({**data, "content_hash": content_hash(data)})
     except ValidationError as exc:
-        raise DataFileError(str(path), format_validation_error(exc), data.get("id"),
+        raise DataFileError(str(path), validation_summary(exc), data.get("id"),
                             "see the packaged files under valuecompass/frameworks/data for the format") from exc
     return system
 

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from valuecompass._hashing import content_hash
 from valuecompass.errors import DataFileError, UnknownFrameworkError
 from valuecompass.frameworks import all_dimensions, get_dimension
-from valuecompass.frameworks._loader import format_validation_error
+from valuecompass._datafiles import validation_summary
 from valuecompass.items._models import SYSTEM_FORMAT, Item
 
 SEED_BANK_VERSION = "1.0.0"
@@ -58,7 +58,7 @@ def _check_item(path: Path, where: str, raw: Any) -> Item:
     try:
         item = Item.model_validate(raw)
     except ValidationError as exc:
-        raise DataFileError(str(path), format_validation_error(exc), str(label),
+        raise DataFileError(str(path), validation_summary(exc), str(label),
                             "give every item id, dimension, format, text, difficulty and provenance") from exc
     try:
         dim = get_dimension(item.dimension)

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from valuecompass._datafiles import validation_summary
 from valuecompass.errors import DataFileError, JudgeError
 from valuecompass.judge._agreement import roc_auc
 from valuecompass.judge._judge import Judge, cache_order
@@ -72,8 +73,7 @@ def load_labelled_examples(path: str | Path) -> list[LabelledExample]:
         try:
             out.append(LabelledExample.model_validate_json(line))
         except ValidationError as exc:
-            raise DataFileError(str(path), "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                                                     for e in exc.errors()), record=str(n),
+            raise DataFileError(str(path), validation_summary(exc), record=str(n),
                                 hint='each line: {"dimension": "...", "text": "...", "label": "supports"}') from exc
     return out
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from valuecompass._datafiles import validation_summary
 from valuecompass._hashing import content_hash
 from valuecompass.errors import DataFileError
 from valuecompass.judge._templates import Exemplar
@@ -129,8 +130,7 @@ def load_profile(path: str | Path) -> JudgeProfile:
     try:
         profile = JudgeProfile.model_validate(data)
     except ValidationError as exc:
-        raise DataFileError(str(path), "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                                                 for e in exc.errors()),
+        raise DataFileError(str(path), validation_summary(exc),
                             hint="recreate it with `valuecompass judge calibrate`") from exc
     if profile.with_id().profile_id != profile.profile_id:
         raise DataFileError(str(path), f"profile id {profile.profile_id!r} does not match its content",

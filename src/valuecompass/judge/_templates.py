@@ -15,9 +15,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from valuecompass._datafiles import read_yaml, validation_summary
 from valuecompass._hashing import content_hash
 from valuecompass.errors import DataFileError
 from valuecompass.frameworks import Dimension
@@ -138,11 +138,7 @@ def load_templates(path: str | Path) -> TemplateSet:
         DataFileError: if the file is unreadable or invalid.
     """
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataFileError(str(path), f"cannot read judge templates: {exc}",
-                            hint="see valuecompass/judge/data/templates.yaml for the format") from exc
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise DataFileError(str(path), "expected a mapping at the top level")
     data.pop("content_hash", None)
@@ -150,9 +146,8 @@ def load_templates(path: str | Path) -> TemplateSet:
         return TemplateSet.model_validate({**data, "content_hash": content_hash({"templates": data,
                                                                                   "renderer": RENDERER_VERSION})})
     except ValidationError as exc:
-        raise DataFileError(str(path), str(exc).splitlines()[0] + ": " + "; ".join(
-            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()),
-            hint="see valuecompass/judge/data/templates.yaml for the format") from exc
+        raise DataFileError(str(path), validation_summary(exc),
+                            hint="see valuecompass/judge/data/templates.yaml for the format") from exc
 
 
 @functools.lru_cache(maxsize=1)

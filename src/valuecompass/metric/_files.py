@@ -30,10 +30,11 @@ import platformdirs
 import yaml
 from pydantic import ValidationError
 
+from valuecompass._datafiles import validation_summary
 from valuecompass._hashing import content_hash
 from valuecompass.errors import DataFileError, ProfileError, UnknownFrameworkError
 from valuecompass.frameworks import all_dimensions
-from valuecompass.metric._profiles import ValueProfile, build_profile, slugify, validation_message
+from valuecompass.metric._profiles import ValueProfile, build_profile, slugify
 from valuecompass.metric._weights import DEFAULT_TEMPERATURE
 
 log = logging.getLogger(__name__)
@@ -166,7 +167,7 @@ def load_profile_file(path: str | Path) -> ValueProfile:
     except (ProfileError, UnknownFrameworkError) as exc:
         raise type(exc)(f"{path}: {exc.message}", exc.hint) from exc
     except ValidationError as exc:
-        raise DataFileError(str(path), validation_message(exc), str(data.get("id") or ""),
+        raise DataFileError(str(path), validation_summary(exc), str(data.get("id") or ""),
                             "see 'valuecompass profiles show uniform-schwartz --json' for the fields") from exc
 
 

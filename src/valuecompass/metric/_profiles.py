@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from valuecompass._hashing import content_hash
 from valuecompass.errors import ProfileError
@@ -82,11 +82,6 @@ class ValueProfile(BaseModel):
     def top(self, n: int = 3) -> list[tuple[str, float]]:
         """The ``n`` dimensions with the largest weight, largest first."""
         return sorted(self.weights.items(), key=lambda kv: -kv[1])[:n]
-
-
-def validation_message(exc: ValidationError) -> str:
-    """Render a pydantic error as one short clause per problem (``field: message; ...``)."""
-    return "; ".join(f"{'.'.join(map(str, e['loc'])) or '(record)'}: {e['msg']}" for e in exc.errors())
 
 
 def slugify(text: str) -> str:

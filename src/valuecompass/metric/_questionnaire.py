@@ -19,13 +19,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from valuecompass._datafiles import read_yaml, validation_summary
 from valuecompass._hashing import content_hash
 from valuecompass.errors import DataFileError, ProfileError
 from valuecompass.frameworks import SystemId
-from valuecompass.metric._profiles import ValueProfile, build_profile, slugify, validation_message
+from valuecompass.metric._profiles import ValueProfile, build_profile, slugify
 from valuecompass.metric._weights import DEFAULT_TEMPERATURE, system_dimensions
 
 
@@ -143,17 +143,14 @@ def load_questionnaire_file(path: str | Path) -> Questionnaire:
         DataFileError: if the file is unreadable, not YAML or invalid.
     """
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataFileError(str(path), f"cannot read questionnaire: {exc}") from exc
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise DataFileError(str(path), "expected a mapping at the top level")
     data.pop("content_hash", None)
     try:
         return Questionnaire.model_validate({**data, "content_hash": content_hash(data)})
     except ValidationError as exc:
-        raise DataFileError(str(path), validation_message(exc), data.get("id"),
+        raise DataFileError(str(path), validation_summary(exc), data.get("id"),
                             "see valuecompass/metric/data/questionnaires for the format") from exc
 
 

@@ -7,9 +7,9 @@ import functools
 from importlib import resources
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from valuecompass._datafiles import read_yaml, validation_summary
 from valuecompass.errors import DataFileError, ProfileError
 from valuecompass.frameworks import get_system, load_systems
 from valuecompass.metric._files import load_profile_file, user_profiles
@@ -18,7 +18,6 @@ from valuecompass.metric._profiles import (
     ValueProfile,
     build_profile,
     uniform_profile,
-    validation_message,
 )
 from valuecompass.metric._weights import DEFAULT_TEMPERATURE
 
@@ -66,12 +65,9 @@ def load_country_table(path: str | Path) -> CountryTable:
     """
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return CountryTable.model_validate(data)
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataFileError(str(path), f"cannot read country table: {exc}") from exc
+        return CountryTable.model_validate(read_yaml(path))
     except ValidationError as exc:
-        raise DataFileError(str(path), validation_message(exc),
+        raise DataFileError(str(path), validation_summary(exc),
                             hint="regenerate it with scripts/derive_profiles.py") from exc
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import importlib.util
 import json
 import logging
 import os
@@ -50,11 +51,7 @@ log = logging.getLogger(__name__)
 
 
 def _has_aiohttp() -> bool:
-    try:
-        import aiohttp  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return importlib.util.find_spec("aiohttp") is not None
 
 
 def choose_http_backend(requested: str = "auto") -> str:
