@@ -17,10 +17,8 @@ from valuecompass.pipeline import (
     FixedFormConfig,
     Progress,
     RetryPolicy,
-    Runner,
     RunnerOptions,
     classify,
-    plan_fixed_form,
     run_fixed_form,
 )
 from valuecompass.store import Store
@@ -160,18 +158,6 @@ async def test_concurrency_reaches_but_never_exceeds_the_limit(store: Store) -> 
     explicit = Gauge(limit=64)
     await _run(store, explicit, items=load_seed_bank()[30:60], max_connections=5)
     assert explicit.peak == 5
-
-
-async def test_runners_on_one_provider_share_its_limit(tmp_path: Path) -> None:
-    model = Gauge(limit=4)
-    jobs_a = plan_fixed_form(FixedFormConfig(model=model.spec), load_seed_bank()[:20], {}, "v").jobs
-    jobs_b = plan_fixed_form(FixedFormConfig(model=model.spec), load_seed_bank()[20:40], {}, "v").jobs
-    with Store(tmp_path / "a.sqlite") as a, Store(tmp_path / "b.sqlite") as b:
-        for s in (a, b):
-            s.open_run(plan_fixed_form(FixedFormConfig(model=model.spec), [], {}, "v").run.model_copy(
-                update={"run_id": "r"}), [])
-        await asyncio.gather(Runner(model, a, FAST).run("r", jobs_a), Runner(model, b, FAST).run("r", jobs_b))
-    assert model.peak == 4
 
 
 async def test_rerun_reuses_every_stored_answer(store: Store) -> None:

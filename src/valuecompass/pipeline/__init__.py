@@ -50,14 +50,14 @@ from valuecompass.pipeline._plan import (
 )
 from valuecompass.pipeline._progress import Progress, ProgressCallback
 from valuecompass.pipeline._retry import ErrorKind, RetryPolicy, classify
-from valuecompass.pipeline._runner import Runner, RunnerStats, connection_key, provider_semaphore
+from valuecompass.pipeline._runner import Runner, RunnerStats
 
 __all__ = [
     "DEFAULT_CAT", "AdaptiveConfig", "AdaptiveResult", "CalibrationSummary", "DimensionBank", "DimensionOutcome",
     "adaptive_run_record", "calibrate_dimension", "chosen_dimensions", "load_bank", "run_adaptive",
     "SECRET_OPTIONS", "EmptyFormError", "ErrorKind", "FixedFormConfig", "FixedFormResult", "ItemSource", "Job",
     "Progress", "ProgressCallback", "RetryPolicy", "RunPlan", "Runner", "RunnerOptions", "RunnerStats", "administer",
-    "classify", "connection_key", "environment", "job_key", "load_items", "plan_fixed_form", "prepare_run",
-    "provider_semaphore", "run_fixed_form", "run_fixed_form_sync", "sample_config", "select_fixed_form",
+    "classify", "environment", "job_key", "load_items", "plan_fixed_form", "prepare_run",
+    "run_fixed_form", "run_fixed_form_sync", "sample_config", "select_fixed_form",
     "semantic_settings",
 ]

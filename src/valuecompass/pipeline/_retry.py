@@ -60,3 +60,11 @@ class RetryPolicy:
             return wait * (1.0 + 0.1 * float(rng.random()))
         backoff = min(self.max_delay_s, self.base_delay_s * 2 ** (attempt - 1))
         return backoff * (1.0 - self.jitter * float(rng.random()))
+
+
+def first_leaf(group: BaseExceptionGroup) -> BaseException:
+    """The first exception inside (nested) exception groups: what a failed task group should raise."""
+    exc: BaseException = group
+    while isinstance(exc, BaseExceptionGroup):
+        exc = exc.exceptions[0]
+    return exc

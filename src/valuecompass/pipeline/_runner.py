@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -20,32 +19,10 @@ from valuecompass.errors import ModelCallError, ValueCompassError
 from valuecompass.models import ModelAPI, ModelOutput
 from valuecompass.pipeline._jobs import Job
 from valuecompass.pipeline._progress import Progress, ProgressCallback
-from valuecompass.pipeline._retry import ErrorKind, RetryPolicy, classify
+from valuecompass.pipeline._retry import ErrorKind, RetryPolicy, classify, first_leaf
 from valuecompass.store import ResponseRecord, Store
 
 log = logging.getLogger(__name__)
-
-_SEMAPHORES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Semaphore]] = (
-    weakref.WeakKeyDictionary())
-
-
-def connection_key(model: ModelAPI) -> str:
-    """What shares one concurrency limit: the spec, and the endpoint if the provider has one."""
-    base_url = getattr(model, "base_url", None)
-    return f"{model.spec}@{base_url}" if base_url else model.spec
-
-
-def provider_semaphore(model: ModelAPI, limit: int) -> asyncio.Semaphore:
-    """The semaphore bounding concurrent calls to ``model``'s provider in the running loop.
-
-    Every runner in the loop that calls the same provider (same spec and endpoint)
-    with the same limit shares it, so an examinee and a judge on one endpoint
-    together stay within the limit. A runner given another limit explicitly gets
-    its own semaphore for that limit.
-    """
-    per_loop = _SEMAPHORES.setdefault(asyncio.get_running_loop(), {})
-    return per_loop.setdefault(f"{connection_key(model)}#{limit}", asyncio.Semaphore(limit))
-
 
 @dataclass
 class RunnerStats:
@@ -136,13 +113,13 @@ class Runner:
         report = (lambda: progress(stats.progress())) if progress else (lambda: None)
         report()
         pending = iter(todo)
-        semaphore = provider_semaphore(self.model, self.max_connections)
+        semaphore = asyncio.Semaphore(self.max_connections)
         try:
             async with asyncio.TaskGroup() as group:
                 for _ in range(min(self.WORKERS_PER_CONNECTION * self.max_connections, len(todo))):
                     group.create_task(self._worker(run_id, pending, semaphore, stats, started, report))
         except BaseExceptionGroup as group_error:  # one worker failed: the others were cancelled
-            raise _first_leaf(group_error)  # noqa: B904 - keep its own cause
+            raise first_leaf(group_error)  # noqa: B904 - keep its own cause
         stats.elapsed_s = time.perf_counter() - started
         return stats
 
@@ -245,13 +222,6 @@ class _Slot:
         if self._held:
             self._held = False
             self._semaphore.release()
-
-
-def _first_leaf(group: BaseExceptionGroup) -> BaseException:
-    exc: BaseException = group
-    while isinstance(exc, BaseExceptionGroup):
-        exc = exc.exceptions[0]
-    return exc
 
 
 def _describe(exc: BaseException) -> str:

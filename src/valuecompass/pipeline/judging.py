@@ -17,10 +17,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from valuecompass.errors import ModelCallError
+import numpy as np
+
+from valuecompass.errors import ModelCallError, ValueCompassError
 from valuecompass.frameworks import get_dimension
 from valuecompass.judge import Judge, JudgeIdentity, JudgeRequest, Judgment, conforming_rule
-from valuecompass.pipeline._retry import ErrorKind, RetryPolicy, classify
+from valuecompass.pipeline._retry import ErrorKind, RetryPolicy, classify, first_leaf
 from valuecompass.store import JudgmentRecord, ResponseView, RunRecord, Store
 from valuecompass.store._db import now
 
@@ -136,18 +138,29 @@ def to_record(judgment: Judgment, identity: JudgeIdentity, self_judged: bool) ->
 
 
 async def judge_with_retry(judge: Judge, request: JudgeRequest, retry: RetryPolicy,
-                           stats: JudgeStats | None = None) -> Judgment:
+                           stats: JudgeStats | None = None, rng: np.random.Generator | None = None) -> Judgment:
     """Judge one request, retrying transient judge-model failures with back-off.
 
+    Args:
+        judge: The judge.
+        request: What to judge.
+        retry: Retry policy.
+        stats: Counts retries, if given.
+        rng: Jitter generator; concurrent callers share one so that their retries
+            spread out (default: a fresh one from ``retry.seed``).
+
     Raises:
-        ModelCallError: when the call fails for good.
+        ModelCallError: when the call fails for good (a library error with its own
+            hint is raised as it is).
     """
-    rng = retry.rng()
+    rng = rng if rng is not None else retry.rng()
     for attempt in range(1, retry.max_attempts + 1):
         try:
             return await judge.judge(request)
         except Exception as exc:  # noqa: BLE001 - classified below
             kind = classify(judge.model, exc)
+            if kind is ErrorKind.FATAL and isinstance(exc, ValueCompassError):
+                raise
             if kind is ErrorKind.FATAL or attempt == retry.max_attempts:
                 raise ModelCallError(f"judge {judge.spec!r} failed on response {request.key} "
                                      f"({request.dimension}) after {attempt} attempt(s): {exc}",
@@ -156,18 +169,6 @@ async def judge_with_retry(judge: Judge, request: JudgeRequest, retry: RetryPoli
                 stats.retries += 1
             await asyncio.sleep(retry.delay(attempt, judge.model.retry_after(exc), rng))
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-async def _gather_or_cancel(coros: list[Any]) -> None:
-    """Await all; on the first failure cancel the rest (their stored judgments stay) and re-raise."""
-    tasks = [asyncio.ensure_future(c) for c in coros]
-    try:
-        await asyncio.gather(*tasks)
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
 
 
 async def judge_run(store: Store, run_id: str, judge: Judge, *, retry: RetryPolicy = RetryPolicy(),
@@ -200,14 +201,15 @@ async def judge_run(store: Store, run_id: str, judge: Judge, *, retry: RetryPoli
                                                              judge.template_hash)
     stats.total = len(requests) + stats.cached
     limit = asyncio.Semaphore(concurrency or judge.model.max_connections())
+    rng = retry.rng()
     failed = asyncio.Event()
 
     async def one(request: JudgeRequest) -> None:
         async with limit:
-            if failed.is_set():  # another call failed for good: start nothing new
+            if failed.is_set():  # a call failed for good: start nothing new before the group cancels us
                 return
             try:
-                judgment = await judge_with_retry(judge, request, retry, stats)
+                judgment = await judge_with_retry(judge, request, retry, stats, rng)
             except BaseException:
                 failed.set()
                 raise
@@ -219,7 +221,12 @@ async def judge_run(store: Store, run_id: str, judge: Judge, *, retry: RetryPoli
         if progress is not None:
             progress(stats)
 
-    await _gather_or_cancel([one(r) for r in requests])
+    try:  # the first call that fails for good cancels the others; stored judgments stay
+        async with asyncio.TaskGroup() as group:
+            for request in requests:
+                group.create_task(one(request))
+    except BaseExceptionGroup as group_error:
+        raise first_leaf(group_error)  # noqa: B904 - keep its own cause
     stats.elapsed_s = time.perf_counter() - start
     return stats
 
