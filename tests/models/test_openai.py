@@ -181,3 +181,14 @@ def test_one_provider_works_across_event_loops_and_closes_each_client(fault_serv
     assert len(set(texts)) == 1 and texts[0].startswith("Stance:")
     assert len({id(c) for c in clients}) == 3, "one client per event loop"
     assert all(c.is_closed() for c in clients), "a loop's client is closed when the loop ends"
+    assert not model._clients, "and forgotten, with its loop"
+
+
+async def test_aclose_closes_the_running_loop_s_client(fault_server, backend: str) -> None:
+    model = get_model("openai/loopback", base_url=fault_server().base_url, http_backend=backend)
+    await model.generate(MSG, GenerateConfig())
+    client = model._client()
+    await model.aclose()
+    assert client.is_closed() and not model._clients
+    assert (await model.generate(MSG, GenerateConfig())).text.startswith("Stance:"), "a new client after aclose"
+    await model.aclose()

@@ -145,11 +145,12 @@ def parse_completion(body: str) -> ModelOutput:
                                      hint="check that --base-url points at an OpenAI-compatible /v1 endpoint") from exc
 
 
-async def _close_at_loop_end(client: openai.AsyncOpenAI) -> None:
-    """Wait until cancelled (at the latest when the loop shuts down), then close ``client``."""
+async def _close_at_loop_end(client: openai.AsyncOpenAI, clients: weakref.WeakKeyDictionary) -> None:
+    """Wait until cancelled (at the latest when the loop shuts down), then close ``client`` and forget it."""
     try:
         await asyncio.Event().wait()
     finally:
+        clients.pop(asyncio.get_running_loop(), None)  # the entry holds this task, and so the loop
         if not client.is_closed():  # aclose() may have closed it already
             await client.close()
 
@@ -190,7 +191,7 @@ class OpenAIModel(ModelAPI):
             http_client = openai.DefaultAioHttpClient() if self.http_backend == "aiohttp" else None
             client = openai.AsyncOpenAI(api_key=self._api_key, base_url=self.base_url, max_retries=0,
                                         http_client=http_client)
-            entry = self._clients[loop] = (client, loop.create_task(_close_at_loop_end(client)))
+            entry = self._clients[loop] = (client, loop.create_task(_close_at_loop_end(client, self._clients)))
             log.debug("openai client for %s over %s", self.base_url or "api.openai.com", self.http_backend)
         return entry[0]
 
