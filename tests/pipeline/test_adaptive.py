@@ -85,11 +85,38 @@ async def test_generation_when_bank_uninformative(tmp_path):
         assert item.id in {i.id for i in bank.items}
 
 
-async def test_no_generation_when_disabled(tmp_path):
-    cfg, examinee, judge, generator = make({"generate_items": False})
+@pytest.mark.parametrize("enabled", [True, False])
+async def test_generation_only_when_enabled(tmp_path, enabled):
+    """Settings under which an enabled generator does write items; disabled, it writes none."""
+    cfg, examinee, judge, generator = make({"generate_items": enabled}, min_information=0.24)
     with Store(tmp_path / "s.sqlite") as store:
-        await run_adaptive(cfg, store, model=examinee, judge=judge, generator=None)
-        assert store.generated_items() == []
+        await run_adaptive(cfg, store, model=examinee, judge=judge, generator=generator)
+        assert bool(store.generated_items()) is enabled
+
+
+async def test_a_generator_built_from_the_config_is_closed(tmp_path, monkeypatch):
+    import valuecompass.pipeline._adaptive as adaptive
+
+    built = []
+
+    def spy(spec, **options):
+        model = get_model(spec, replies=generator_reply, **options)
+        built.append(model)
+        closed = model.aclose
+
+        async def aclose():
+            model.closed = True
+            await closed()
+
+        model.aclose = aclose
+        return model
+
+    monkeypatch.setattr(adaptive, "get_model", spy)
+    cfg, examinee, judge, _ = make({"generator": "fake/generator"}, min_information=0.24)
+    with Store(tmp_path / "s.sqlite") as store:
+        await run_adaptive(cfg, store, model=examinee, judge=judge)
+        assert store.generated_items(), "the config's generator wrote items"
+    assert [m.spec for m in built] == ["fake/generator"] and built[0].closed
 
 
 async def test_rerun_resumes_without_new_calls(tmp_path):

@@ -239,7 +239,8 @@ async def run_dimension_test(ctx: _Context, dimension: str) -> DimensionOutcome:
     bank = load_bank(ctx.store, dimension)
     while not state.finished:
         sel = engine.next_items(state, bank.cat_bank())
-        if sel.needs_items and ctx.generator is not None and extra["rounds"] < ctx.config.generation_rounds:
+        if (sel.needs_items and ctx.config.generate_items and ctx.generator is not None
+                and extra["rounds"] < ctx.config.generation_rounds):
             extra["rounds"] += 1  # counted before the call: a crash mid-generation does not loop
             ctx.store.save_cat_state(ctx.run.run_id, dimension, state.to_json(), extra)
             accepted, rejected = await _grow_bank(ctx, bank, sel.target_b, extra["rounds"])
@@ -292,15 +293,29 @@ async def run_adaptive(config: AdaptiveConfig, store: Store, *, model: ModelAPI 
     Returns:
         The run record and one outcome per dimension.
     """
-    owned: list[Any] = []
-    if model is None:
-        model = get_model(config.model, **config.model_options)
-        owned.append(model)
-    if judge is None:
-        judge = make_judge(config.judge, profile=config.judge_profile)
-        owned.append(judge)
-    if generator is None and config.generate_items and config.generation_rounds > 0:
-        generator = judge.model if config.generator in (None, config.judge) else get_model(config.generator)
+    owned: list[Any] = []  # what this function built, and so closes
+    try:
+        if model is None:
+            model = get_model(config.model, **config.model_options)
+            owned.append(model)
+        if judge is None:
+            judge = make_judge(config.judge, profile=config.judge_profile)
+            owned.append(judge)
+        if generator is None and config.generate_items and config.generation_rounds > 0:
+            if config.generator in (None, config.judge):
+                generator = judge.model
+            else:
+                generator = get_model(config.generator)
+                owned.append(generator)
+        return await _run_dimensions(config, store, model, judge, generator, progress, retry)
+    finally:
+        for obj in owned:
+            await obj.aclose()
+
+
+async def _run_dimensions(config: AdaptiveConfig, store: Store, model: ModelAPI, judge: Judge,
+                          generator: ModelAPI | None, progress: AdaptiveProgress | None,
+                          retry: RetryPolicy) -> AdaptiveResult:
     dims = chosen_dimensions(config)
     identity = await asyncio.to_thread(model.identity)
     judge_identity = await asyncio.to_thread(judge.identity)
@@ -326,9 +341,6 @@ async def run_adaptive(config: AdaptiveConfig, store: Store, *, model: ModelAPI 
     except Exception:
         store.set_run_status(run.run_id, "failed")
         raise
-    finally:
-        for obj in owned:
-            await obj.aclose()
     store.set_run_status(run.run_id, "complete")
     result.run = store.get_run(run.run_id)
     return result
