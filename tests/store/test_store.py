@@ -172,3 +172,22 @@ def test_later_stages_append_to_the_run_provenance_once(store: Store) -> None:
     assert provenance["python"] == "3.11" and [e["template_hash"] for e in provenance["judges"]] == ["t1", "t2"]
     with pytest.raises(StoreError, match="no run with id 'run-nope'"):
         store.append_provenance("run-nope", "judges", entry)
+
+
+def test_a_store_locked_by_another_process_is_a_clear_error(store_path: Path) -> None:
+    with Store(store_path) as first:
+        first.open_run(rec.run())
+    holder = sqlite3.connect(store_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer that does not let go
+    try:
+        with Store(store_path, busy_timeout_s=0.1) as store:
+            with pytest.raises(StoreError, match="database is locked") as info:
+                store.open_run(rec.run(run_id="run-other"))
+            assert "rerun" in (info.value.hint or "")
+            assert not store._conn.in_transaction
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with Store(store_path) as store:
+        store.open_run(rec.run(run_id="run-other"))  # nothing was left half-done
+        assert {r.run.run_id for r in store.list_runs()} == {"run-test", "run-other"}

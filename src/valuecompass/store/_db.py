@@ -54,16 +54,34 @@ def connect(path: Path, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> sqlit
     return conn
 
 
+def write_failed(exc: sqlite3.OperationalError) -> StoreError:
+    """A :class:`StoreError` for a write SQLite refused (locked, full disk, read-only file)."""
+    return StoreError(f"the store could not be written: {exc}",
+                      hint="'database is locked': another process held the store too long, rerun to resume; "
+                           "otherwise free disk space or give a writable --store")
+
+
 @contextlib.contextmanager
 def write_tx(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """A write transaction: ``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error)."""
-    conn.execute("BEGIN IMMEDIATE")
+    """A write transaction: ``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error).
+
+    Raises:
+        StoreError: if SQLite refuses the write (see :func:`write_failed`); other
+            errors (e.g. a constraint) pass through after the rollback.
+    """
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise write_failed(exc) from exc
     try:
         yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        if conn.in_transaction:  # SQLite may have rolled back already
+            conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.OperationalError):
+            raise write_failed(exc) from exc
         raise
-    conn.execute("COMMIT")
 
 
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
@@ -86,6 +104,9 @@ def migrate(conn: sqlite3.Connection, path: Path) -> list[str]:
             (it was written by a newer valuecompass).
     """
     known = [m.name for m in MIGRATIONS]
+    has_table = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").fetchone()
+    if has_table and set(applied_migrations(conn)) == set(known):
+        return []  # up to date: no write lock needed (another process may be writing)
     with write_tx(conn):
         conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
         applied = applied_migrations(conn)
