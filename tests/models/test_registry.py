@@ -62,3 +62,12 @@ def test_known_models_list_embedded_models_and_patterns() -> None:
     assert specs["fake/echo"].status == "ready"
     assert all(k.status in {"ready", "installed", "missing", "needs-config"} for k in specs.values())
     assert all(k.fix for k in specs.values() if k.status != "ready")
+
+
+@pytest.mark.parametrize("var", ["VALUECOMPASS_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"])
+def test_openai_endpoint_is_ready_with_a_key_or_a_base_url(monkeypatch: pytest.MonkeyPatch, var: str) -> None:
+    for name in ("VALUECOMPASS_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert {k.spec: k for k in known_models()}["openai/MODEL"].status == "needs-config"
+    monkeypatch.setenv(var, "http://127.0.0.1:8080/v1" if var == "OPENAI_BASE_URL" else "sk-test")
+    assert {k.spec: k for k in known_models()}["openai/MODEL"].status == "ready"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from valuecompass.models import GenerateConfig
 from valuecompass.pipeline import job_key, sample_config
-from valuecompass.pipeline._jobs import job_keys
 
 MSG = [{"role": "user", "content": "Q?"}]
 ID = {"spec": "local/smollm2-135m", "sha256": "abc"}
@@ -44,11 +43,3 @@ def test_each_sample_gets_its_own_seed() -> None:
     assert [sample_config(config, k).seed for k in range(3)] == [40, 41, 42]
     assert sample_config(config, 0) is config
 
-
-def test_batched_keys_equal_one_at_a_time_keys() -> None:
-    identity = {"spec": "local/x", "sha256": "ab" * 32, "nested": {"z": 1, "a": [1, "é"]}}
-    messages = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": 'Quote: "ünïcode" \\ ok?'}]
-    base = GenerateConfig(temperature=0.7, seed=5, max_tokens=40, stop=("\n\n",), top_logprobs=3)
-    configs = [sample_config(base, k) for k in range(4)]
-    assert job_keys("openai/m", identity, messages, configs) == [
-        job_key("openai/m", identity, messages, c, k) for k, c in enumerate(configs)]

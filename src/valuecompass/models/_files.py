@@ -87,11 +87,8 @@ def remembered_sha256(path: Path) -> str | None:
 
 def hash_file(path: Path) -> str:
     """The sha256 hex digest of the file at ``path`` (reads it all)."""
-    digest = hashlib.sha256()
     with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def file_sha256(path: Path) -> str:

@@ -91,12 +91,6 @@ def load_llama(key: LoadKey) -> LoadedLlama:
         return loaded
 
 
-def unload_all() -> None:
-    """Drop every loaded instance (they are freed when no call holds them)."""
-    with _GUARD:
-        _INSTANCES.clear()
-
-
 class FirstTokenCapture:
     """A logits processor that keeps the first step's logits and the token then chosen."""
 

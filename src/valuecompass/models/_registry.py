@@ -177,8 +177,9 @@ def known_models() -> list[KnownModel]:
         out.append(KnownModel(f"local/{model.name}", f"{model.title} (embedded)", status, fix))
     out.append(KnownModel("gguf/PATH", PROVIDERS["gguf"].description,
                           "missing" if runtime_missing else "ready", LLAMA_INSTALL if runtime_missing else ""))
-    has_key = any(os.environ.get(v) for v in ("VALUECOMPASS_API_KEY", "OPENAI_API_KEY"))
-    openai_status = "missing" if missing_requirement("openai") else ("ready" if has_key else "needs-config")
+    # A key, or a base URL (a local server needs no key): the order OpenAIModel reads them in.
+    configured = any(os.environ.get(v) for v in ("VALUECOMPASS_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"))
+    openai_status = "missing" if missing_requirement("openai") else ("ready" if configured else "needs-config")
     out.append(KnownModel("openai/MODEL", PROVIDERS["openai"].description, openai_status,
                           {"missing": OPENAI_INSTALL, "needs-config": "set VALUECOMPASS_API_KEY or give --base-url"}
                           .get(openai_status, "")))

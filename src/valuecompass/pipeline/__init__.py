@@ -1,10 +1,11 @@
-"""Running evaluations: content-addressed jobs, a cached concurrent runner, fixed-form runs.
+"""Running evaluations: content-addressed jobs, a cached concurrent runner, fixed-form and adaptive runs.
 
-Stages of a run, each usable on its own::
+Stages of a fixed-form run, each usable on its own::
 
-    load_items -> prepare_run (plan + open in the store) -> administer (runner) -> (judge, estimate: later)
+    load_items -> prepare_run (plan + open in the store) -> administer (runner) -> judge_run -> score_run
 
-:func:`run_fixed_form` chains them. The same configuration always gives the same
+:func:`run_fixed_form` chains the first three; :func:`run_adaptive` runs adaptive
+tests (select, administer, judge, estimate, generate items) per dimension. The same configuration always gives the same
 run id and job keys, so rerunning a command resumes its run and reuses every
 stored answer; a run killed at any point loses at most the calls in flight.
 

@@ -1,9 +1,8 @@
 """Stage functions of a fixed-form run, and :func:`run_fixed_form` that chains them.
 
-The stages are separate so that later ones (judging, estimation, adaptive item
-choice) can be added around them: ``load_items`` -> ``prepare_run`` (plan and
-open the run in the store) -> ``administer`` (call the model) -> the caller's
-next stage.
+The stages are separate so that the caller can go on with its own next stage
+(judging, scoring): ``load_items`` -> ``prepare_run`` (plan and open the run in
+the store) -> ``administer`` (call the model).
 """
 
 from __future__ import annotations

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from valuecompass._hashing import canonical_json, content_hash
+from valuecompass._hashing import content_hash
 from valuecompass.models import GenerateConfig, Message, parse_spec
 
 #: Settings that do not change what a model answers, left out of job keys.
@@ -68,17 +66,3 @@ def job_key(model_spec: str, identity: dict[str, Any], messages: list[Message], 
         "settings": semantic_settings(config), "sample": sample_index,
     }, 32)
 
-
-def job_keys(model_spec: str, identity: dict[str, Any], messages: list[Message],
-             configs: Sequence[GenerateConfig]) -> list[str]:
-    """:func:`job_key` of samples ``0..len(configs)-1`` of one prompt, computed together.
-
-    The same keys as :func:`job_key` (a test checks it), built from the canonical
-    JSON of the shared parts serialised once: planning a run of thousands of
-    calls is a few milliseconds instead of tens.
-    """
-    spec = parse_spec(model_spec)
-    head = (f'{{"identity":{canonical_json(identity)},"messages":{canonical_json(messages)},'
-            f'"model":{canonical_json(spec.model)},"provider":{canonical_json(spec.provider)},"sample":')
-    return [hashlib.sha256(f'{head}{k},"settings":{canonical_json(semantic_settings(config))}}}'.encode()).hexdigest()[:32]
-            for k, config in enumerate(configs)]

@@ -20,7 +20,7 @@ from valuecompass.errors import ValueCompassError
 from valuecompass.frameworks import frameworks_version
 from valuecompass.items import Item, render_messages, select_items, template_hash
 from valuecompass.models import DEFAULT_MODEL, GenerateConfig
-from valuecompass.pipeline._jobs import Job, job_keys, sample_config, semantic_settings
+from valuecompass.pipeline._jobs import Job, job_key, sample_config, semantic_settings
 from valuecompass.store import PlannedJob, RunRecord, item_content_hash
 
 
@@ -128,9 +128,9 @@ def _jobs(config: FixedFormConfig, items: Sequence[Item], item_hashes: Sequence[
     calls = [sample_config(config.generate, k) for k in range(config.samples)]
     for item, item_hash in zip(items, item_hashes, strict=True):
         messages = render_messages(item, config.generate.system_prompt)
-        keys = job_keys(config.model, identity, messages, calls)
-        for k, (key, call) in enumerate(zip(keys, calls, strict=True)):
-            jobs.append(Job(key, len(jobs), item.id, item_hash, k, messages, call))
+        for k, call in enumerate(calls):
+            jobs.append(Job(job_key(config.model, identity, messages, call, k), len(jobs), item.id, item_hash, k,
+                            messages, call))
     return jobs
 
 

@@ -22,7 +22,7 @@ class RunRecord(_Record):
 
     Attributes:
         run_id: Deterministic id derived from the run's configuration.
-        kind: What the run does (``fixed_form``; later ``adaptive``).
+        kind: What the run does: ``fixed_form`` or ``adaptive``.
         status: ``running``, ``complete``, ``failed`` or ``interrupted``.
         model_spec: The examinee's spec, e.g. ``local/qwen2.5-1.5b``.
         model_identity: What pins the model (weights sha256, endpoint).
@@ -31,7 +31,8 @@ class RunRecord(_Record):
         item_bank_version: Version and content hash of the item bank.
         package_version: valuecompass version that created the run.
         config: The full run configuration, as given.
-        provenance: Environment (Python, platform, runtime versions).
+        provenance: Environment (Python, platform, runtime versions), value-system and
+            prompt-template hashes, and the judges that judged it.
         n_jobs: Number of model calls the run needs.
         created: When the run was first created (UTC ISO 8601).
         updated: When its status last changed.
@@ -176,7 +177,8 @@ class EstimateRecord(_Record):
     Attributes:
         run_id: The run.
         dimension: The value dimension.
-        method: How it was estimated (e.g. ``mean``, ``irt-eap``).
+        method: How it was estimated: ``share`` (share of conforming judgments) or
+            ``irt-cat`` (adaptive test).
         judge_id: The judge whose verdicts it rests on ('' if none).
         score: The score (0-100 scale for reported scores).
         se: Standard error.
