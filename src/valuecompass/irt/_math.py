@@ -1,7 +1,9 @@
 """Pure NumPy math of the two-parameter logistic (2PL) IRT model.
 
 No I/O, no state: engines (calibration, ability estimation, adaptive testing)
-compose these functions and never re-derive them.
+compose these functions. The hot inner loops (the EM steps, MAP's Newton
+steps, item fit) inline the same formulas on their own array layouts; the
+tests check them against these.
 
 The model: the probability that an examinee of ability ``theta`` gives a
 conforming response (1) to item ``j`` with discrimination ``a_j > 0`` and

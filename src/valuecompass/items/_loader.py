@@ -12,10 +12,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from valuecompass._datafiles import validation_summary
 from valuecompass._hashing import content_hash
 from valuecompass.errors import DataFileError, UnknownFrameworkError
-from valuecompass.frameworks import all_dimensions, get_dimension
-from valuecompass._datafiles import validation_summary
+from valuecompass.frameworks import get_dimension, get_system
 from valuecompass.items._models import SYSTEM_FORMAT, Item
 
 SEED_BANK_VERSION = "1.0.0"
@@ -143,11 +143,8 @@ def select_items(items: Iterable[Item], systems: Iterable[str] = (),
     dims = set(dimensions)
     for d in dims:
         get_dimension(d)
-    known_systems = {d.system for d in all_dimensions()}
     for s in systems:
-        if s not in known_systems:
-            raise UnknownFrameworkError(f"unknown value system {s!r}",
-                                        f"use one of: {', '.join(sorted(known_systems))}")
+        get_system(s)
     out = []
     for item in items:
         dim = get_dimension(item.dimension)

@@ -24,6 +24,7 @@ import math
 from collections.abc import Mapping
 
 import numpy as np
+from scipy.special import softmax
 
 from valuecompass.errors import ProfileError
 from valuecompass.frameworks import all_dimensions, get_system
@@ -150,7 +151,5 @@ def softmax_weights(priorities: Mapping[str, float], temperature: float = DEFAUL
         raise ProfileError(f"softmax temperature must be a positive number, got {temperature!r}",
                            f"use e.g. temperature: {DEFAULT_TEMPERATURE}")
     keys = list(priorities)
-    values = np.array([priorities[k] for k in keys], dtype=float) / temperature
-    exps = np.exp(values - values.max())
-    probs = exps / exps.sum()
+    probs = softmax(np.array([priorities[k] for k in keys], dtype=float) / temperature)
     return {k: float(p) for k, p in zip(keys, probs)}
