@@ -2,8 +2,8 @@
 
 No I/O, no state: engines (calibration, ability estimation, adaptive testing)
 compose these functions. The hot inner loops (the EM steps, MAP's Newton
-steps, item fit) inline the same formulas on their own array layouts; the
-tests check them against these.
+steps, item fit) inline the same formulas on their own array layouts; their
+tests check the results against independent computations (scipy, girth, mirt).
 
 The model: the probability that an examinee of ability ``theta`` gives a
 conforming response (1) to item ``j`` with discrimination ``a_j > 0`` and
