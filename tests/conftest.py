@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-# ---------------------------------------------------------------------------
-# Section: models / store / pipeline (real servers, stores, the embedded test model)
-# ---------------------------------------------------------------------------
+import json
+import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests._servers import FaultServer, LlamaServer, start_llama_server
+from valuecompass.store import Store
+
+# ---------------------------------------------------------------------------
+# Section: models / store / pipeline (real servers, stores, the embedded test model)
+# ---------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +64,13 @@ def store_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def store(store_path: Path) -> Iterator[Store]:
+    """An open store on :func:`store_path`, closed after the test."""
+    with Store(store_path) as s:
+        yield s
+
+
+@pytest.fixture
 def isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point ``VALUECOMPASS_CACHE_DIR`` at a fresh directory for this test."""
     cache = tmp_path / "cache"
@@ -65,3 +78,39 @@ def isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return cache
 
 # --------------------------- end of models / store / pipeline section -------
+
+
+# ---------------------------------------------------------------------------
+# Section: cli (run ``valuecompass`` in-process through its real entry point)
+# ---------------------------------------------------------------------------
+@dataclass
+class CliResult:
+    """Exit code and captured output of one CLI call."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        """Parse standard output as JSON."""
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """Return a function that runs ``valuecompass ARGS`` and returns a :class:`CliResult`."""
+    from valuecompass.cli import main
+
+    def run(*args: str) -> CliResult:
+        monkeypatch.setattr(sys, "argv", ["valuecompass", *args])
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        out = capsys.readouterr()
+        return CliResult(code, out.out, out.err)
+
+    return run
+
+# --------------------------- end of cli section ----------------------------

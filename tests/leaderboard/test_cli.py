@@ -12,17 +12,16 @@ from pathlib import Path
 
 import psutil
 
-from tests.cli.conftest import cli  # noqa: F401  (the fixture)
 from valuecompass.cli.leaderboard import _is_loopback
 
 
-def test_export_command(cli, scripted_store: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_export_command(cli, scripted_store: Path, tmp_path: Path) -> None:
     result = cli("leaderboard", "export", "--store", str(scripted_store), "--out", str(tmp_path / "site"))
     assert result.exit_code == 0, result.stderr
     assert "117 pages" in result.stdout and (tmp_path / "site" / "index.html").is_file()
 
 
-def test_export_errors_are_printed_without_traceback(cli, tmp_path: Path) -> None:  # noqa: F811
+def test_export_errors_are_printed_without_traceback(cli, tmp_path: Path) -> None:
     result = cli("leaderboard", "export", "--store", str(tmp_path / "none.sqlite"), "--out", str(tmp_path / "o"))
     assert result.exit_code == 1 and "error: no store at" in result.stderr and "Traceback" not in result.stderr
     assert "fix:" in result.stderr
@@ -52,7 +51,7 @@ def test_serve_binds_to_loopback_and_serves(scripted_store: Path) -> None:
         proc.wait(timeout=10)
 
 
-def test_serve_reports_a_taken_port(cli, scripted_store: Path) -> None:  # noqa: F811
+def test_serve_reports_a_taken_port(cli, scripted_store: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
@@ -60,7 +59,7 @@ def test_serve_reports_a_taken_port(cli, scripted_store: Path) -> None:  # noqa:
     assert result.exit_code == 1 and "cannot listen on 127.0.0.1" in result.stderr
 
 
-def test_export_with_a_custom_profile_file(cli, scripted_store: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_export_with_a_custom_profile_file(cli, scripted_store: Path, tmp_path: Path) -> None:
     profile = tmp_path / "team.yaml"
     profile.write_text("id: team\nname: Team\nsystem: mft\nweights: {care: 1, loyalty: 2}\n", encoding="utf-8")
     result = cli("leaderboard", "export", "--store", str(scripted_store), "--out", str(tmp_path / "s"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -27,11 +26,6 @@ def examinee_reply(messages: list[Message], config: GenerateConfig) -> str:
     kind = "KIND" if len(messages[-1]["content"]) % 2 == 0 else "cold"
     return f"{kind} answer, sample seed {config.seed}"
 
-
-@pytest.fixture
-def store(store_path: Path):
-    with Store(store_path) as s:
-        yield s
 
 
 @pytest.fixture

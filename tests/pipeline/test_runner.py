@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,11 +25,6 @@ from valuecompass.store import Store
 FAST = RetryPolicy(base_delay_s=0.001, max_delay_s=0.01)
 ITEMS = load_seed_bank()[:6]
 
-
-@pytest.fixture
-def store(store_path: Path):
-    with Store(store_path) as s:
-        yield s
 
 
 async def _run(store: Store, model: ModelAPI, items=ITEMS, policy: RetryPolicy = FAST, timeout_s: float = 120.0,

@@ -12,11 +12,6 @@ from valuecompass.errors import StoreError
 from valuecompass.store import EstimateRecord, JudgmentRecord, Store, default_store_path, resolve_store_path
 
 
-@pytest.fixture
-def store(store_path: Path):
-    with Store(store_path) as s:
-        yield s
-
 
 def test_file_is_in_wal_mode_with_a_busy_timeout(store: Store, store_path: Path) -> None:
     assert store._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
