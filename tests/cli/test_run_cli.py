@@ -70,6 +70,18 @@ def test_bad_run_arguments_fail_without_traceback(cli, store_path: Path, args, c
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(("args", "message"), [
+    (["runs", "list", "--bogus"], "No such option: --bogus"),
+    (["runs", "show"], "Missing argument"),
+    (["run", "--max-items", "abc"], "Invalid value for '--max-items'"),
+    (["run", "--temperature", "5"], "Invalid value for '--temperature'"),
+    (["nosuchcommand"], "No such command"),
+])
+def test_usage_errors_say_what_is_wrong_without_traceback(cli, args, message) -> None:
+    result = cli(*args)  # an uncaught exception would fail this test rather than exit
+    assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
 def test_unknown_model_and_run_fail_clearly(cli, store_path: Path) -> None:
     bad = cli("run", "-m", "hf/x", "--store", str(store_path))
     assert bad.exit_code == 1 and "unknown model provider 'hf'" in bad.stderr and "fix:" in bad.stderr
