@@ -68,6 +68,12 @@ class ModelCallError(ModelError):
     """A model request that kept failing after every retry."""
 
 
+class UsageError(ValueCompassError):
+    """Command-line options that do not go together."""
+
+    exit_code = 2
+
+
 class StoreError(ValueCompassError):
     """The results store cannot be opened, migrated or written."""
 

@@ -82,6 +82,18 @@ def test_usage_errors_say_what_is_wrong_without_traceback(cli, args, message) ->
     assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(("args", "message"), [
+    (["--items", "3"], "--items only applies to --fixed runs"),
+    (["--samples", "2", "--no-judge"], "--samples, --no-judge only applies to --fixed runs"),
+    (["--fixed", "--max-items", "9"], "--max-items only applies to adaptive runs"),
+    (["--fixed", "--no-generate"], "--no-generate only applies to adaptive runs"),
+])
+def test_options_of_the_other_mode_are_refused_not_ignored(cli, store_path: Path, args, message) -> None:
+    result = cli("run", "-m", "fake/echo", "--store", str(store_path), *args)
+    assert result.exit_code == 2 and message in result.stderr and "fix:" in result.stderr
+    assert not store_path.exists(), "refused before anything is stored"
+
+
 def test_unknown_model_and_run_fail_clearly(cli, store_path: Path) -> None:
     bad = cli("run", "-m", "hf/x", "--store", str(store_path))
     assert bad.exit_code == 1 and "unknown model provider 'hf'" in bad.stderr and "fix:" in bad.stderr

@@ -38,10 +38,12 @@ class _Ticker:
                          f"after {outcome.n_items} items ({outcome.stop_reason}{extra})")
 
 
-def run_adaptive_cli(config: AdaptiveConfig, store: Path | None, retry: RetryPolicy, quiet: bool) -> AdaptiveResult:
+def run_adaptive_cli(config: AdaptiveConfig, store: Path | None, retry: RetryPolicy, quiet: bool,
+                     max_connections: int | None = None) -> AdaptiveResult:
     """Run the adaptive evaluation with a per-dimension status line."""
     with Store(store) as db:
-        return asyncio.run(run_adaptive(config, db, progress=_Ticker(not quiet), retry=retry))
+        return asyncio.run(run_adaptive(config, db, progress=_Ticker(not quiet), retry=retry,
+                                        max_connections=max_connections))
 
 
 _STOP_REASONS = {"se_target": "target SE reached", "max_items": "item limit (--max-items) reached",

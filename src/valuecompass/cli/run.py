@@ -21,7 +21,7 @@ from valuecompass.cli._common import JSON_OPTION, print_json
 from valuecompass.cli._run_adaptive import print_adaptive, run_adaptive_cli
 from valuecompass.cli.runs import STORE_OPTION
 from valuecompass.cli.scores import print_scores
-from valuecompass.errors import ModelError
+from valuecompass.errors import ModelError, UsageError
 from valuecompass.models import DEFAULT_MODEL, GenerateConfig
 from valuecompass.judge import DEFAULT_JUDGE, make_judge
 from valuecompass.pipeline import (
@@ -161,6 +161,14 @@ def run(
     generate = GenerateConfig(temperature=temperature, max_tokens=max_tokens, seed=seed,
                               system_prompt=system_prompt, timeout_s=timeout)
     retry = RetryPolicy(max_attempts=max_attempts)
+    _only_in_one_mode(fixed, {
+        "--items": items is not None, "--samples": samples != 1, "--no-judge": no_judge,
+        "--item-file": item_file is not None,
+    }, {
+        "--max-items": max_items != DEFAULT_CAT.max_items, "--min-items": min_items != DEFAULT_CAT.min_items,
+        "--se": se != DEFAULT_CAT.se_target, "--batch": batch != DEFAULT_CAT.batch_size,
+        "--no-generate": not generate_items, "--generator": generator is not None,
+    })
     if not fixed:
         config = AdaptiveConfig(
             model=model, model_options=options, judge=judge,
@@ -170,7 +178,8 @@ def run(
             cat=DEFAULT_CAT.model_copy(update={"max_items": max_items, "min_items": min(min_items, max_items),
                                                "se_target": se, "batch_size": batch}))
         CATConfig.model_validate(config.cat.model_dump())
-        print_adaptive(run_adaptive_cli(config, store, retry, quiet=as_json), config, as_json)
+        print_adaptive(run_adaptive_cli(config, store, retry, quiet=as_json, max_connections=max_connections),
+                       config, as_json)
         return
     fixed_config = FixedFormConfig(
         model=model, model_options=options, systems=tuple(system), dimensions=tuple(dimension),
@@ -187,6 +196,19 @@ def run(
                               "retries": s.retries, "input_tokens": s.input_tokens,
                               "output_tokens": s.output_tokens, "elapsed_s": s.elapsed_s},
                     "judging": judged})
+
+
+def _only_in_one_mode(fixed: bool, fixed_only: dict[str, bool], adaptive_only: dict[str, bool]) -> None:
+    """Refuse options of the other mode instead of ignoring them.
+
+    Raises:
+        UsageError: naming the options and the mode they need.
+    """
+    wrong = [name for name, given in (adaptive_only if fixed else fixed_only).items() if given]
+    if wrong:
+        needs = "adaptive runs (drop --fixed)" if fixed else "--fixed runs"
+        raise UsageError(f"{', '.join(wrong)} only applies to {needs}",
+                         hint="adaptive runs (the default) choose their items; --fixed administers a fixed form")
 
 
 def register(app: typer.Typer) -> None:

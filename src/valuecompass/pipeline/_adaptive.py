@@ -277,8 +277,8 @@ def _finish(ctx: _Context, dimension: str, state: CATState, bank: DimensionBank,
 
 async def run_adaptive(config: AdaptiveConfig, store: Store, *, model: ModelAPI | None = None,
                        judge: Judge | None = None, generator: ModelAPI | None = None,
-                       progress: AdaptiveProgress | None = None, retry: RetryPolicy = RetryPolicy()
-                       ) -> AdaptiveResult:
+                       progress: AdaptiveProgress | None = None, retry: RetryPolicy = RetryPolicy(),
+                       max_connections: int | None = None) -> AdaptiveResult:
     """Run (or resume) an adaptive evaluation of one model over the chosen dimensions.
 
     Args:
@@ -289,6 +289,7 @@ async def run_adaptive(config: AdaptiveConfig, store: Store, *, model: ModelAPI 
         generator: Item generator to use instead of building it from the config.
         progress: Called as ``(dimension, outcome or None, done, total)`` before and after each test.
         retry: Retry policy of examinee calls.
+        max_connections: Concurrent examinee calls (default: the provider's).
 
     Returns:
         The run record and one outcome per dimension.
@@ -307,7 +308,7 @@ async def run_adaptive(config: AdaptiveConfig, store: Store, *, model: ModelAPI 
             else:
                 generator = get_model(config.generator)
                 owned.append(generator)
-        return await _run_dimensions(config, store, model, judge, generator, progress, retry)
+        return await _run_dimensions(config, store, model, judge, generator, progress, retry, max_connections)
     finally:
         for obj in owned:
             await obj.aclose()
@@ -315,7 +316,7 @@ async def run_adaptive(config: AdaptiveConfig, store: Store, *, model: ModelAPI 
 
 async def _run_dimensions(config: AdaptiveConfig, store: Store, model: ModelAPI, judge: Judge,
                           generator: ModelAPI | None, progress: AdaptiveProgress | None,
-                          retry: RetryPolicy) -> AdaptiveResult:
+                          retry: RetryPolicy, max_connections: int | None) -> AdaptiveResult:
     dims = chosen_dimensions(config)
     identity = await asyncio.to_thread(model.identity)
     judge_identity = await asyncio.to_thread(judge.identity)
@@ -324,7 +325,7 @@ async def _run_dimensions(config: AdaptiveConfig, store: Store, model: ModelAPI,
     self_judged = is_self_judged(opened.run, judge_identity)
     record_judge(store, run.run_id, judge_identity, self_judged)
     ctx = _Context(config, store, model, judge, generator, opened.run, identity, judge_identity, self_judged,
-                   Runner(model, store, retry), retry)
+                   Runner(model, store, retry, max_connections), retry)
     result = AdaptiveResult(opened.run, resumed=not opened.created, self_judged=self_judged)
     try:
         for n, dim in enumerate(dims):
