@@ -15,6 +15,7 @@ from valuecompass.errors import ValueCompassError
 from valuecompass.metric import (
     DEFAULT_PROFILE_ID,
     MATRIX_METHODS,
+    Z95,
     DimScore,
     ValueProfile,
     align_models,
@@ -38,7 +39,7 @@ RUN_OPTION = typer.Option([], "--run", "-r", help="Only these runs from the stor
 STORE_OPTION = typer.Option(None, "--store", help="The results store (default: $VALUECOMPASS_STORE or the user "
                             "data dir).")
 HOME_OPTION = typer.Option(None, "--home", help="User data dir for saved profiles.", show_default=False)
-BOOT_OPTION = typer.Option(0, "--bootstrap", help="Parametric-bootstrap replicates for intervals (0: normal "
+BOOT_OPTION = typer.Option(0, "--bootstrap", min=0, help="Parametric-bootstrap replicates for intervals (0: normal "
                            "interval for alignment, none for similarities).")
 SEED_OPTION = typer.Option(0, "--seed", help="Seed of the bootstrap.")
 
@@ -53,7 +54,7 @@ def _se(e: EstimateRecord) -> float:
     if e.se is not None:
         return e.se
     if e.ci_low is not None and e.ci_high is not None:
-        return (e.ci_high - e.ci_low) / (2 * 1.959963984540054)
+        return (e.ci_high - e.ci_low) / (2 * Z95)
     return 0.0
 
 
@@ -207,7 +208,7 @@ def match(
     scores_file: Path | None = SCORES_OPTION,
     store: Path | None = STORE_OPTION,
     method: str = typer.Option("spearman", "--method", help="spearman (rank agreement) or cosine."),
-    top: int = typer.Option(5, "--top", "-n", help="How many models to show."),
+    top: int = typer.Option(5, "--top", "-n", min=1, help="How many models to show."),
     n_boot: int = BOOT_OPTION,
     seed: int = SEED_OPTION,
     home: Path | None = HOME_OPTION,

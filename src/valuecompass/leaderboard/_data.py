@@ -20,10 +20,10 @@ from urllib.parse import quote
 from valuecompass import __version__
 from valuecompass.errors import StoreError
 from valuecompass.leaderboard._model import Case, LeaderboardData, ModelEntry, RunInfo, ScoreCell
+from valuecompass.metric import Z95
 
 log = logging.getLogger(__name__)
 
-_Z95 = 1.959963984540054
 _REQUIRED_TABLES = {"runs", "run_jobs", "responses", "items", "judgments", "estimates"}
 _RUN_FIELDS = ("settings", "seeds", "model_identity", "config", "provenance")
 
@@ -255,8 +255,8 @@ def _cells(rows: list[sqlite3.Row], method: str) -> dict[str, ScoreCell]:
     for r in rows:
         score = min(100.0, max(0.0, float(r["score"])))
         se = float(r["se"]) if r["se"] is not None else 0.0
-        low = r["ci_low"] if r["ci_low"] is not None else max(0.0, score - _Z95 * se)
-        high = r["ci_high"] if r["ci_high"] is not None else min(100.0, score + _Z95 * se)
+        low = r["ci_low"] if r["ci_low"] is not None else max(0.0, score - Z95 * se)
+        high = r["ci_high"] if r["ci_high"] is not None else min(100.0, score + Z95 * se)
         cells[r["dimension"]] = ScoreCell(dimension=r["dimension"], score=score, se=se, low=float(low),
                                           high=float(high), n_items=int(r["n_items"]), method=method)
     return cells
