@@ -94,6 +94,14 @@ def test_options_of_the_other_mode_are_refused_not_ignored(cli, store_path: Path
     assert not store_path.exists(), "refused before anything is stored"
 
 
+def test_reading_commands_do_not_create_a_store(cli, tmp_path: Path) -> None:
+    typo = tmp_path / "no-such-dir" / "stroe.sqlite"
+    for args in (["runs", "list"], ["runs", "show", "run-x"], ["scores", "run-x"]):
+        result = cli(*args, "--store", str(typo))
+        assert result.exit_code == 1 and "no store at" in result.stderr and "fix:" in result.stderr
+    assert not typo.parent.exists()
+
+
 def test_unknown_model_and_run_fail_clearly(cli, store_path: Path) -> None:
     bad = cli("run", "-m", "hf/x", "--store", str(store_path))
     assert bad.exit_code == 1 and "unknown model provider 'hf'" in bad.stderr and "fix:" in bad.stderr

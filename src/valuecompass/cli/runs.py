@@ -20,7 +20,7 @@ runs_app = typer.Typer(help="Runs in the results store: list, show, export.", no
 @runs_app.command("list")
 def list_runs(store: Path | None = STORE_OPTION, as_json: bool = JSON_OPTION) -> None:
     """List every run, newest first, with how far it got."""
-    with Store(store) as db:
+    with Store.existing(store) as db:
         summaries = db.list_runs()
         path = db.path
     if as_json:
@@ -36,7 +36,7 @@ def list_runs(store: Path | None = STORE_OPTION, as_json: bool = JSON_OPTION) ->
 def show(run_id: str = typer.Argument(..., metavar="RUN_ID", help="A run id (a unique prefix is enough)."),
          store: Path | None = STORE_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Show one run: provenance, settings, progress and answers per dimension."""
-    with Store(store) as db:
+    with Store.existing(store) as db:
         summary = db.run_summary(run_id)
         views = db.response_views(summary.run.run_id)
     per_dim = collections.Counter(v.item.dimension for v in views if v.item)
@@ -62,7 +62,7 @@ def export(run_id: str = typer.Argument(..., metavar="RUN_ID", help="A run id (a
            out: Path = typer.Option(..., "--out", "-o", help="The file to write."),
            store: Path | None = STORE_OPTION) -> None:
     """Export a run's responses (with items and judgments) to JSONL or CSV."""
-    with Store(store) as db:
+    with Store.existing(store) as db:
         n = export_responses(db, run_id, out, fmt)  # type: ignore[arg-type]
     console.print(f"wrote {n} responses to {out}")
 

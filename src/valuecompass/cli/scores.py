@@ -72,7 +72,7 @@ def scores(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Per-dimension scores of a run (0-100), with SE and bootstrap 95% intervals; stored as estimates."""
-    with Store(store) as db:
+    with Store.existing(store) as db:
         result = score_run(db, run_id, judge_id=judge, n_boot=n_boot, seed=seed)
         run = db.get_run(run_id)
     judges = run.provenance.get("judges", [])

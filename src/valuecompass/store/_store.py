@@ -75,6 +75,20 @@ class Store(DerivedResultsMixin, AdaptiveMixin):
         []
     """
 
+    @classmethod
+    def existing(cls, path: str | Path | None = None) -> Store:
+        """Open a store that must exist already (for commands that only read).
+
+        Raises:
+            StoreError: if there is no file at the path (a typo would otherwise
+                create an empty store and look like one without runs).
+        """
+        resolved = resolve_store_path(path)
+        if not resolved.is_file():
+            raise StoreError(f"no store at {str(resolved)!r}",
+                             hint="fill one with 'valuecompass run --model SPEC', or pass --store PATH")
+        return cls(resolved)
+
     def __init__(self, path: str | Path | None = None, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> None:
         self.path = resolve_store_path(path)
         self._conn = connect(self.path, busy_timeout_s)
