@@ -102,6 +102,13 @@ def test_reading_commands_do_not_create_a_store(cli, tmp_path: Path) -> None:
     assert not typo.parent.exists()
 
 
+def test_fixed_run_with_a_bad_judge_fails_before_any_call(cli, store_path: Path, tmp_path: Path) -> None:
+    for judge_args in (["--judge", "nosuch/x"], ["--judge-profile", str(tmp_path / "missing.json")]):
+        result = cli("run", "--fixed", "-m", "fake/echo", "-d", "care", "--store", str(store_path), *judge_args)
+        assert result.exit_code != 0 and "fix:" in result.stderr and "Traceback" not in result.stderr
+    assert not store_path.exists() or not cli("runs", "list", "--store", str(store_path), "--json").json()
+
+
 def test_unknown_model_and_run_fail_clearly(cli, store_path: Path) -> None:
     bad = cli("run", "-m", "hf/x", "--store", str(store_path))
     assert bad.exit_code == 1 and "unknown model provider 'hf'" in bad.stderr and "fix:" in bad.stderr

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from valuecompass.judge import Judge
+
+T = TypeVar("T")
 
 console = Console()
 
@@ -27,3 +34,14 @@ def print_table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))
     console.print(table)
+
+
+def with_judge(judge: Judge, work: Callable[[], Awaitable[T]]) -> T:
+    """Run ``work()`` in a new event loop and close the judge afterwards, whatever happens."""
+    async def main() -> T:
+        try:
+            return await work()
+        finally:
+            await judge.aclose()
+
+    return asyncio.run(main())

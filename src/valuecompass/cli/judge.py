@@ -10,11 +10,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import math
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 import typer
@@ -23,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from typer.core import TyperGroup
 
-from valuecompass.cli._common import JSON_OPTION, console, print_json
+from valuecompass.cli._common import JSON_OPTION, console, print_json, with_judge
 from valuecompass.cli.run import parse_model_args
 from valuecompass.cli.runs import STORE_OPTION
 from valuecompass.errors import JudgeError
@@ -47,9 +45,6 @@ from valuecompass.pipeline.judging import JudgeStats, judge_run
 from valuecompass.store import Store
 
 stderr = Console(stderr=True)
-T = TypeVar("T")
-
-
 class _DefaultToRun(TyperGroup):
     """``judge RUN_ID ...`` means ``judge run RUN_ID ...``; named subcommands work as usual."""
 
@@ -89,16 +84,6 @@ def _build_judge(spec: str, profile: Path | None, judge_arg: list[str], rational
                       model_options=parse_model_args(judge_arg))
 
 
-def _with_judge(judge: Judge, work: Callable[[], Awaitable[T]]) -> T:
-    async def main() -> T:
-        try:
-            return await work()
-        finally:
-            await judge.aclose()
-
-    return asyncio.run(main())
-
-
 @judge_app.command("run")
 def run(
     run_id: str = typer.Argument(..., metavar="RUN_ID", help="A run id (a unique prefix is enough)."),
@@ -114,7 +99,7 @@ def run(
     judge_obj = _build_judge(judge, profile, judge_arg, rationale_tokens)
     bar = _Bar(not as_json)
     with Store(store) as db, bar.progress:
-        stats = _with_judge(judge_obj, lambda: judge_run(db, run_id, judge_obj, progress=bar.stats))
+        stats = with_judge(judge_obj, lambda: judge_run(db, run_id, judge_obj, progress=bar.stats))
     if as_json:
         print_json(stats.as_dict())
         return
@@ -190,7 +175,7 @@ def validate(
             "limit": limit, "seed": seed, "values": list(values)}
     bar = _Bar(not as_json, len(arguments) * len(values))
     with bar.progress:
-        report = _with_judge(judge_obj, lambda: validate_touche(judge_obj, arguments, values=values, data=info,
+        report = with_judge(judge_obj, lambda: validate_touche(judge_obj, arguments, values=values, data=info,
                                                                 on_judgment=bar.advance))
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -247,7 +232,7 @@ def calibrate_cmd(
     judge_obj = _build_judge(judge, None, judge_arg, 0)
     bar = _Bar(not as_json, None, "calibrating")
     with bar.progress:
-        profile = _with_judge(judge_obj, lambda: calibrate(
+        profile = with_judge(judge_obj, lambda: calibrate(
             judge_obj, examples, exemplars_per_label=exemplars, max_validation=max_validation, seed=seed,
             source=source, on_judgment=bar.advance))
     path = save_profile(profile, out)

@@ -17,13 +17,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from valuecompass.cat import CATConfig
-from valuecompass.cli._common import JSON_OPTION, print_json
+from valuecompass.cli._common import JSON_OPTION, print_json, with_judge
 from valuecompass.cli._run_adaptive import print_adaptive, run_adaptive_cli
 from valuecompass.cli.runs import STORE_OPTION
 from valuecompass.cli.scores import print_scores
 from valuecompass.errors import ModelError, UsageError
 from valuecompass.models import DEFAULT_MODEL, GenerateConfig
-from valuecompass.judge import DEFAULT_JUDGE, make_judge
+from valuecompass.judge import DEFAULT_JUDGE, Judge, make_judge
 from valuecompass.pipeline import (
     DEFAULT_CAT,
     SECRET_OPTIONS,
@@ -89,18 +89,10 @@ def _administer(config: FixedFormConfig, store: Path | None, item_file: Path | N
         return asyncio.run(run_fixed_form(config, db, items=source, options=options, progress=bar))
 
 
-def _judge_and_score(run_id: str, store: Path | None, judge_spec: str, profile: Path | None, as_json: bool) -> dict:
+def _judge_and_score(run_id: str, store: Path | None, judge: Judge, as_json: bool) -> dict:
     """Judge every unjudged response of a fixed-form run, then score it; print the table."""
-    judge = make_judge(judge_spec, profile=profile)
-
-    async def judge_and_close():
-        try:
-            return await judge_run(db, run_id, judge)
-        finally:
-            await judge.aclose()
-
     with Store(store) as db:
-        stats = asyncio.run(judge_and_close())
+        stats = with_judge(judge, lambda: judge_run(db, run_id, judge))
         scores = score_run(db, run_id, judge_id=judge.judge_id)
     if not as_json:
         print_scores(scores, self_judged=stats.self_judged)
@@ -185,10 +177,11 @@ def run(
         model=model, model_options=options, systems=tuple(system), dimensions=tuple(dimension),
         items_per_dimension=items, samples=samples, form_seed=form_seed, generate=generate)
     runner = RunnerOptions(max_connections=max_connections, retry=retry)
+    the_judge = None if no_judge else make_judge(judge, profile=judge_profile)  # a bad judge fails before any call
     result = _administer(fixed_config, store, item_file, runner, show_bar=not as_json)
     if not as_json:
         _print_summary(result)
-    judged = None if no_judge else _judge_and_score(result.run.run_id, store, judge, judge_profile, as_json)
+    judged = None if the_judge is None else _judge_and_score(result.run.run_id, store, the_judge, as_json)
     if as_json:
         s = result.stats
         print_json({"run": result.run.model_dump(mode="json"), "resumed": result.resumed,
