@@ -173,6 +173,7 @@ def test_adaptive_run_with_fake_judge_prints_table(cli, store_path: Path) -> Non
     assert res.exit_code == 0, res.stderr
     assert "adaptive estimates" in res.stdout and "Care/Harm" in res.stdout and "Power" in res.stdout
     assert "Moral Foundations" in res.stdout and "Schwartz basic human values" in res.stdout  # group headings
+    assert "could not be read for 8 answers in 2 dimensions" in res.stdout  # the echo judge says no label word
     table = res.stdout[:res.stdout.index("run run-")]
     assert "…" not in table and max(len(line) for line in table.splitlines()) <= 80, "fits 80 columns untruncated"
     listed = cli("runs", "list", "--store", str(store_path), "--json").json()

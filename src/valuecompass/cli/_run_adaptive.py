@@ -97,6 +97,13 @@ def print_adaptive(result: AdaptiveResult, config: AdaptiveConfig, as_json: bool
     if result.self_judged:
         stdout.print("[yellow]note: the judge is the examinee's own model (self-judging); scores may be biased in "
                      "its favour; use --judge to choose another judge[/yellow]")
+    unreadable = [o for o in result.outcomes if o.unreadable]
+    if unreadable:
+        stdout.print(f"[yellow]warning: the judge's verdict could not be read for "
+                     f"{sum(o.unreadable for o in unreadable)} answers in {len(unreadable)} dimensions "
+                     f"({', '.join(o.dimension for o in unreadable[:5])}{' ...' if len(unreadable) > 5 else ''}); "
+                     f"those answers carry no information, so the estimates lean on the prior. Try another "
+                     f"--judge, or 'valuecompass judge calibrate'.[/yellow]")
     wide = [o for o in result.outcomes if o.ci_high - o.ci_low > 40]
     if wide:
         stdout.print(f"{len(wide)} of {len(result.outcomes)} intervals are wider than 40 points. To go deeper: "

@@ -27,6 +27,7 @@ from valuecompass._hashing import content_hash
 from valuecompass.cat import CATConfig, CATEngine, CATState
 from valuecompass.frameworks import all_dimensions, frameworks_version, get_dimension
 from valuecompass.irt import expected_score
+from valuecompass.metric import Z95
 from valuecompass.itemgen import Exemplar, GenerationSettings, generate_items
 from valuecompass.items import Item, load_seed_bank, render_messages, seed_bank_version, select_items, template_hash
 from valuecompass.judge import DEFAULT_JUDGE, Judge, JudgeRequest, conforms, make_judge
@@ -99,6 +100,7 @@ class DimensionOutcome:
     stop_reason: str | None
     generated: int = 0
     rejected: int = 0
+    unreadable: int = 0  # administered items whose judgment could not be read (they carry no information)
 
 
 @dataclass
@@ -262,15 +264,16 @@ def _finish(ctx: _Context, dimension: str, state: CATState, bank: DimensionBank,
             extra: dict[str, Any]) -> DimensionOutcome:
     cat_bank = bank.cat_bank()
     est = expected_score(state.theta, cat_bank.a, cat_bank.b, se=state.se)
-    score_se = (est.upper - est.lower) / (2 * 1.959964)
+    score_se = (est.upper - est.lower) / (2 * Z95)
     outcome = DimensionOutcome(dimension, state.theta, state.se, est.score, est.lower, est.upper, state.n_items,
-                               state.stop_reason, extra.get("generated", 0), extra.get("rejected", 0))
+                               state.stop_reason, extra.get("generated", 0), extra.get("rejected", 0),
+                               sum(r is None for r in state.responses))
     ctx.store.insert_estimate(EstimateRecord(
         run_id=ctx.run.run_id, dimension=dimension, method=METHOD, judge_id=ctx.judge.judge_id,
         score=est.score, se=score_se, ci_low=est.lower, ci_high=est.upper, n_items=state.n_items,
         details={"theta": state.theta, "theta_se": state.se, "stop_reason": state.stop_reason,
                  "bank_size": len(bank.items), "retired": len(bank.retired), "generated": outcome.generated,
-                 "rejected_generated": outcome.rejected, "items": list(state.administered),
+                 "rejected_generated": outcome.rejected, "unreadable": outcome.unreadable, "items": list(state.administered),
                  "cat": ctx.config.cat.model_dump(mode="json")}))
     return outcome
 
