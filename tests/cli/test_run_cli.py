@@ -178,6 +178,8 @@ def test_adaptive_run_with_fake_judge_prints_table(cli, store_path: Path) -> Non
     assert "…" not in table and max(len(line) for line in table.splitlines()) <= 80, "fits 80 columns untruncated"
     listed = cli("runs", "list", "--store", str(store_path), "--json").json()
     assert listed[0]["run"]["kind"] == "adaptive"
+    shown = cli("runs", "show", listed[0]["run"]["run_id"], "--store", str(store_path))
+    assert "answered: 8\n" in shown.stdout, "an adaptive run has no planned total to show"
 
 
 def test_fixed_run_judges_and_scores(cli, store_path: Path) -> None:

@@ -45,3 +45,8 @@ def with_judge(judge: Judge, work: Callable[[], Awaitable[T]]) -> T:
             await judge.aclose()
 
     return asyncio.run(main())
+
+
+#: ``--store``: shared by every command that reads or writes the results store.
+STORE_OPTION = typer.Option(None, "--store", envvar="VALUECOMPASS_STORE", show_envvar=True,
+                            help="The SQLite results store (default: the user data directory).")

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import typer
 
-from valuecompass.cli._common import JSON_OPTION, console, print_json, print_table
-from valuecompass.cli.runs import STORE_OPTION
+from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, console, print_json, print_table
 from valuecompass.frameworks import all_dimensions, get_dimension
 from valuecompass.itemgen import Exemplar, GenerationSettings, generate_items
 from valuecompass.items import seed_bank_version

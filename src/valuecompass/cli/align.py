@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from valuecompass.cli._common import JSON_OPTION, print_json, print_table
+from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, print_json, print_table
 from valuecompass.errors import ValueCompassError
 from valuecompass.metric import (
     DEFAULT_PROFILE_ID,
@@ -36,8 +36,6 @@ SCORES_OPTION = typer.Option(None, "--scores", help='A JSON file {model: {dimens
                              "to use instead of the store.")
 RUN_OPTION = typer.Option([], "--run", "-r", help="Only these runs from the store (repeatable; default: every run "
                           "with scores).")
-STORE_OPTION = typer.Option(None, "--store", help="The results store (default: $VALUECOMPASS_STORE or the user "
-                            "data dir).")
 HOME_OPTION = typer.Option(None, "--home", help="User data dir for saved profiles.", show_default=False)
 BOOT_OPTION = typer.Option(0, "--bootstrap", min=0, help="Parametric-bootstrap replicates for intervals (0: normal "
                            "interval for alignment, none for similarities).")

@@ -14,16 +14,14 @@ import math
 from pathlib import Path
 from typing import Any
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from typer.core import TyperGroup
 
-from valuecompass.cli._common import JSON_OPTION, console, print_json, with_judge
+from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, console, print_json, with_judge
 from valuecompass.cli.run import parse_model_args
-from valuecompass.cli.runs import STORE_OPTION
 from valuecompass.errors import JudgeError
 from valuecompass.judge import (
     DEFAULT_JUDGE,
@@ -48,7 +46,7 @@ stderr = Console(stderr=True)
 class _DefaultToRun(TyperGroup):
     """``judge RUN_ID ...`` means ``judge run RUN_ID ...``; named subcommands work as usual."""
 
-    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+    def resolve_command(self, ctx: typer.Context, args: list[str]) -> Any:
         if args and args[0] not in self.commands and not args[0].startswith("-"):
             args = ["run", *args]
         return super().resolve_command(ctx, args)

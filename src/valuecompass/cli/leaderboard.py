@@ -8,14 +8,13 @@ from pathlib import Path
 
 import typer
 
-from valuecompass.cli._common import console
+from valuecompass.cli._common import STORE_OPTION, console
 from valuecompass.errors import ValueCompassError
 from valuecompass.store import resolve_store_path
 
 leaderboard_app = typer.Typer(help="The leaderboard web app over the store, and its static export.",
                               no_args_is_help=True)
 
-STORE_OPTION = typer.Option(None, "--store", help="The store file (default: $VALUECOMPASS_STORE or the user data dir).")
 METHOD_OPTION = typer.Option(None, "--method", help="Score method to show (default: the store's most common).")
 JUDGE_OPTION = typer.Option(None, "--judge", help="Judge whose scores to show (default: the most common).")
 PROFILE_OPTION = typer.Option(None, "--profile", help="Also offer this value profile (a saved profile id or a "

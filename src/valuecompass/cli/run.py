@@ -17,9 +17,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from valuecompass.cat import CATConfig
-from valuecompass.cli._common import JSON_OPTION, print_json, with_judge
+from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, print_json, with_judge
 from valuecompass.cli._run_adaptive import print_adaptive, run_adaptive_cli
-from valuecompass.cli.runs import STORE_OPTION
 from valuecompass.cli.scores import print_scores
 from valuecompass.errors import ModelError, UsageError
 from valuecompass.models import DEFAULT_MODEL, GenerateConfig

@@ -7,14 +7,16 @@ from pathlib import Path
 
 import typer
 
-from valuecompass.cli._common import JSON_OPTION, console, print_json, print_table
-from valuecompass.store import Store, export_responses
+from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, console, print_json, print_table
+from valuecompass.store import RunSummary, Store, export_responses
 
-#: ``--store``: shared by every command that reads or writes the results store.
-STORE_OPTION = typer.Option(None, "--store", envvar="VALUECOMPASS_STORE", show_envvar=True,
-                            help="The SQLite results store (default: the user data directory).")
 
 runs_app = typer.Typer(help="Runs in the results store: list, show, export.", no_args_is_help=True)
+
+
+def _answered(summary: RunSummary) -> str:
+    """Answers stored, out of those planned (an adaptive run plans as it goes, so it has no total)."""
+    return f"{summary.n_done}/{summary.run.n_jobs}" if summary.run.kind == "fixed_form" else str(summary.n_done)
 
 
 @runs_app.command("list")
@@ -26,7 +28,7 @@ def list_runs(store: Path | None = STORE_OPTION, as_json: bool = JSON_OPTION) ->
     if as_json:
         print_json([s.model_dump(mode="json") for s in summaries])
         return
-    rows = [[s.run.run_id, s.run.status, s.run.model_spec, f"{s.n_done}/{s.run.n_jobs}", s.n_judgments,
+    rows = [[s.run.run_id, s.run.status, s.run.model_spec, _answered(s), s.n_judgments,
              s.run.item_bank_version, s.run.created[:19].replace("T", " ")] for s in summaries]
     print_table(f"{len(rows)} runs in {path}", ["run", "status", "model", "answered", "judgments", "items",
                                                 "created (UTC)"], rows)
@@ -47,7 +49,7 @@ def show(run_id: str = typer.Argument(..., metavar="RUN_ID", help="A run id (a u
     for key, value in (("run", run.run_id), ("status", run.status), ("model", run.model_spec),
                        ("model identity", run.model_identity), ("settings", run.settings), ("seeds", run.seeds),
                        ("item bank", run.item_bank_version), ("package", run.package_version),
-                       ("answered", f"{summary.n_done}/{run.n_jobs}"),
+                       ("answered", _answered(summary)),
                        ("tokens", f"{summary.input_tokens} in, {summary.output_tokens} out"),
                        ("judgments", summary.n_judgments), ("estimates", summary.n_estimates),
                        ("created", run.created), ("updated", run.updated)):

@@ -13,8 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from valuecompass.cli._common import JSON_OPTION, console, print_json
-from valuecompass.cli.runs import STORE_OPTION
+from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, console, print_json
 from valuecompass.pipeline.scoring import DimensionScore, score_run
 from valuecompass.store import Store
 

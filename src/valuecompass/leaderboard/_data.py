@@ -239,7 +239,9 @@ def _plain(row: sqlite3.Row, json_fields: tuple[str, ...], skip: tuple[str, ...]
 
 
 def _run_info(row: sqlite3.Row, judge: str) -> RunInfo:
-    settings: dict[str, str] = {"kind": row["kind"], "jobs": str(row["n_jobs"])}
+    settings: dict[str, str] = {"kind": row["kind"]}
+    if row["kind"] == "fixed_form":  # adaptive runs plan their jobs as they go
+        settings["jobs"] = str(row["n_jobs"])
     for name in _RUN_FIELDS:
         value = _json(row[name])
         if value not in ({}, "", None):
