@@ -28,7 +28,8 @@ def test_frameworks_list_table_and_show(cli):
 def test_frameworks_show_unknown(cli):
     res = cli("frameworks", "show", "univrsalism")
     assert res.exit_code == 2
-    assert "unknown dimension 'univrsalism'" in res.stderr and "universalism" in res.stderr
+    assert "'univrsalism' is neither a value system nor a dimension" in res.stderr
+    assert "universalism" in res.stderr.split("fix:")[1]  # the suggestion
     assert "Traceback" not in res.stderr
 
 

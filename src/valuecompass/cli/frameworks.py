@@ -35,7 +35,11 @@ def show(ident: str = typer.Argument(..., metavar="ID", help="A system id or a d
     try:
         obj = get_system(ident)
     except UnknownFrameworkError:
-        obj = get_dimension(ident)
+        try:
+            obj = get_dimension(ident)
+        except UnknownFrameworkError as exc:
+            raise UnknownFrameworkError(f"{ident!r} is neither a value system nor a dimension",
+                                        exc.hint) from exc
     if as_json:
         print_json(obj.model_dump(mode="json"))
         return

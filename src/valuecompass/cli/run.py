@@ -135,7 +135,7 @@ def run(
     temperature: float = typer.Option(0.0, "--temperature", min=0.0, max=2.0, help="Sampling temperature."),
     max_tokens: int = typer.Option(96, "--max-tokens", min=1, help="Most tokens per answer."),
     seed: int = typer.Option(0, "--seed", help="Sampling seed (sample k uses seed + k)."),
-    form_seed: int = typer.Option(0, "--form-seed", help="Seed of the item choice with --items."),
+    form_seed: int = typer.Option(0, "--form-seed", help="Seed of item choice: the form with --items, adaptive selection and generation."),
     timeout: float = typer.Option(120.0, "--timeout", min=0.001, help="Seconds per call before it is retried."),
     max_connections: int | None = typer.Option(None, "--max-connections", min=1, help="Concurrent calls."),
     max_attempts: int = typer.Option(6, "--max-attempts", min=1, help="Attempts per call before giving up."),

@@ -1,7 +1,7 @@
 """CLI: ``valuecompass scores RUN_ID``: per-dimension scores of a run from its judgments.
 
-:func:`scores_table` and :func:`print_scores` are also used by ``valuecompass run``
-to show the table at the end of a run.
+:func:`print_scores` is also used by ``valuecompass run --fixed`` to show the table
+at the end of a run.
 """
 
 from __future__ import annotations
