@@ -36,15 +36,18 @@ def generate(
     async def go():
         gen = get_model(generator)
         rel = gen if judge in (None, generator) else get_model(judge)
-        with Store(store) as db:
-            bank = load_bank(db, dim)
-            exemplars = [Exemplar(i, p.b) for i, p in zip(bank.items, bank.params)]
-            result = await generate_items(gen, dim, target, exemplars, [i.text for i in bank.items], judge=rel,
-                                          settings=GenerationSettings(n=n, seed=seed),
-                                          bank_version=seed_bank_version())
-            db.insert_items(result.accepted)
-        await gen.aclose()
-        return result
+        try:
+            with Store(store) as db:
+                bank = load_bank(db, dim)
+                exemplars = [Exemplar(i, p.b) for i, p in zip(bank.items, bank.params)]
+                result = await generate_items(gen, dim, target, exemplars, [i.text for i in bank.items], judge=rel,
+                                              settings=GenerationSettings(n=n, seed=seed),
+                                              bank_version=seed_bank_version())
+                db.insert_items(result.accepted)
+            return result
+        finally:
+            for model in {id(gen): gen, id(rel): rel}.values():
+                await model.aclose()
 
     result = asyncio.run(go())
     if as_json:
