@@ -133,7 +133,7 @@ def test_models_list_and_prepare(cli, isolated_cache: Path) -> None:
 def test_run_on_the_embedded_model_and_on_a_llama_server(cli, store_path: Path, llama_server) -> None:
     """The same form through both backends. Texts are not compared: the llama.cpp server applies its own
     default repeat penalty (1.1), which the OpenAI protocol cannot turn off."""
-    args = ["-d", "care", "-n", "2", "--max-tokens", "12", "--store", str(store_path), "--json"]
+    args = ["--fixed", "--no-judge", "-d", "care", "-n", "2", "--max-tokens", "12", "--store", str(store_path), "--json"]
     local = cli("run", "-m", "local/smollm2-135m", *args)
     served = cli("run", "-m", "openai/smollm2", "--base-url", llama_server.base_url, *args)
     assert local.exit_code == 0 and served.exit_code == 0, local.stderr + served.stderr

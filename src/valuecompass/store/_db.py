@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import logging
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,17 +38,32 @@ def connect(path: Path, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> sqlit
     Raises:
         StoreError: if the file cannot be opened or is not a SQLite database.
     """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        conn.execute("PRAGMA synchronous = NORMAL")  # durable against process kills; fsync at checkpoints
-        conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
-        conn.execute("PRAGMA foreign_keys = ON")
-    except (sqlite3.Error, OSError) as exc:
-        raise StoreError(f"cannot open store {str(path)!r}: {exc}",
-                         hint="give a writable path with --store or VALUECOMPASS_STORE") from exc
+    deadline = time.monotonic() + busy_timeout_s
+    while True:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"cannot open store {str(path)!r}: {exc}",
+                             hint="give a writable path with --store or VALUECOMPASS_STORE") from exc
+        try:
+            # Switching a new file to WAL needs an exclusive lock, and SQLite answers "locked" at once
+            # (no busy wait) while another process creates the same store: retry until the timeout.
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            conn.execute("PRAGMA synchronous = NORMAL")  # durable against process kills; fsync at checkpoints
+            conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            break
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise StoreError(f"cannot open store {str(path)!r}: {exc}",
+                                 hint="another process holds it: retry; or give another --store") from exc
+            time.sleep(0.02)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StoreError(f"cannot open store {str(path)!r}: {exc}",
+                             hint="give a writable path with --store or VALUECOMPASS_STORE") from exc
     if mode.lower() != "wal":
         log.warning("store %s is in journal mode %s, not WAL (a network file system?)", path, mode)
     conn.row_factory = sqlite3.Row
