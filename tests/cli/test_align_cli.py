@@ -123,9 +123,10 @@ def test_load_model_scores_from_a_real_store(tmp_path):
     _store(path)
     table = load_model_scores(path, [])
     assert set(table) == {"local/a", "local/b"}
-    assert table["local/a"]["benevolence"] == (64.0, 3.0)  # the most recent estimate
+    # one method and judge for every model: the pair with the most estimates ("mean"), not the newest estimate
+    assert table["local/a"]["benevolence"] == (60.0, 2.0)
     assert table["local/a"]["universalism"].se == pytest.approx(2.0)  # from the interval
-    assert load_model_scores(path, [], method="mean")["local/a"]["benevolence"] == (60.0, 2.0)
+    assert load_model_scores(path, [], method="irt-eap") == {"local/a": {"benevolence": (64.0, 3.0)}}
     assert set(load_model_scores(path, ["run-bbbb"])) == {"local/b"}  # a unique id prefix is enough
     with pytest.raises(ValueCompassError, match="no scores yet"):
         load_model_scores(tmp_path / "absent.sqlite", [])
@@ -138,6 +139,6 @@ def test_align_from_the_store(cli, tmp_path):
     res = cli("align", "--store", str(path), "--json")
     assert res.exit_code == 0, res.stderr
     values = {m["model"]: m["align"] for m in res.json()["models"]}
-    assert values == {"local/b": pytest.approx(80.0), "local/a": pytest.approx(72.0)}  # (64 + 80) / 2
+    assert values == {"local/b": pytest.approx(80.0), "local/a": pytest.approx(70.0)}  # (60 + 80) / 2
     res = cli("align", "--store", str(path), "--run", "run-aaaa", "--json")
     assert [m["model"] for m in res.json()["models"]] == ["local/a"]

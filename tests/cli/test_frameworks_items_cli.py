@@ -49,7 +49,9 @@ def test_items_list_filters(cli):
 def test_items_validate(cli, tmp_path):
     good = {"id": "u1", "dimension": "care", "format": "story_opening",
             "text": "Maya found a stray dog limping near the market just as her bus arrived.",
-            "difficulty": "easy", "provenance": {"source": "user", "author": "me", "created": "2026-11-29"}}
+            "difficulty": "easy", "key": {"kind": "rubric", "upholding": "Maya takes the dog to a vet",
+                                          "violating": "Maya boards the bus and leaves the dog"},
+            "provenance": {"source": "user", "author": "me", "created": "2026-11-29"}}
     path = tmp_path / "mine.jsonl"
     path.write_text(json.dumps(good) + "\n")
     res = cli("items", "validate", str(path), "--json")

@@ -30,9 +30,10 @@ def replies(*words: str) -> str:
 
 def test_judge_run_then_scores(cli, run_store: tuple[Path, str]) -> None:
     store, run_id = run_store
-    # care (MFT) is judged first (cache order), then self_direction
-    res = cli("judge", run_id[:10], "--judge", "fake/judge", "-J", replies("Yes", "No", "Yes", "Gibberish"),
-              "--store", str(store), "--json")
+    # care (MFT story openings) is judged first (cache order), one at a time: two keyed questions per answer
+    # (the violating action, then the upholding one); "An answer." takes no stance on self_direction (no call)
+    res = cli("judge", run_id[:10], "--judge", "fake/judge", "-J", replies("No", "Yes", "Yes", "Gibberish"),
+              "-J", "max_connections=1", "--store", str(store), "--json")
     assert res.exit_code == 0, res.stderr
     stats = res.json()
     assert (stats["judged"], stats["cached"], stats["unparsable"], stats["self_judged"]) == (4, 0, 1, False)
@@ -41,10 +42,15 @@ def test_judge_run_then_scores(cli, run_store: tuple[Path, str]) -> None:
     res = cli("scores", run_id, "--store", str(store), "--json")
     assert res.exit_code == 0, res.stderr
     scores = {s["dimension"]: s for s in res.json()["scores"]}
-    assert scores["care"]["score"] == 50.0 and scores["care"]["n_items"] == 2
-    assert scores["self_direction"]["score"] == 100.0 and scores["self_direction"]["n_unparsable"] == 1
+    assert scores["care"]["score"] == 100.0 and scores["care"]["n_items"] == 1
+    assert scores["care"]["details"]["n_unparsable"] == 1 and scores["care"]["ci_low"] < 30  # 1 of 1: not certain
+    assert scores["self_direction"]["score"] == 0.0 and scores["self_direction"]["details"]["labels"] == {
+        "unrelated": 2}
+    metrics = {(m["name"], m["dimension"]): m for m in res.json()["metrics"]}
+    assert metrics[("no_stance", "")]["value"] == 100.0
     table = cli("scores", run_id, "--store", str(store))
     assert table.exit_code == 0 and "Care" in table.stdout and "fake/judge" in table.stdout
+    assert "no Yes/No stance: 2 of 2" in table.stdout
 
 
 def test_self_judging_is_said_in_the_output(cli, run_store: tuple[Path, str]) -> None:
@@ -80,8 +86,8 @@ def test_validate_on_fixture_table_and_json(cli, tmp_path: Path) -> None:
     assert uni["precision"] == pytest.approx(2 / 6)
     assert report["data"]["n_arguments"] == 6 and report["n_judgments"] == 12
     assert json.loads(out_file.read_text())["macro_f1"] == pytest.approx(report["macro_f1"])
-    table = cli("judge", "validate", "--data", str(TOUCHE), "--judge", "fake/judge", "-J", replies(*words),
-                "--value", "hedonism", "--limit", "3")
+    table = cli("judge", "validate", "--data", str(TOUCHE), "--format", "touche23", "--judge", "fake/judge",
+                "-J", replies(*words), "--value", "hedonism", "--limit", "3")
     assert table.exit_code == 0, table.stderr
     assert "hedonism" in table.stdout and "macro-F1" in table.stderr and "0.56" in table.stderr
 
@@ -89,7 +95,7 @@ def test_validate_on_fixture_table_and_json(cli, tmp_path: Path) -> None:
 def test_validate_rejects_unknown_format_and_value(cli) -> None:
     res = cli("judge", "validate", "--data", str(TOUCHE), "--format", "csv")
     assert res.exit_code != 0 and "unknown data format 'csv'" in res.stderr
-    res = cli("judge", "validate", "--data", str(TOUCHE), "--value", "kindness")
+    res = cli("judge", "validate", "--data", str(TOUCHE), "--format", "touche23", "--value", "kindness")
     assert res.exit_code != 0 and "kindness" in res.stderr
 
 
@@ -104,11 +110,12 @@ def test_calibrate_writes_a_profile_usable_by_validate(cli, tmp_path: Path) -> N
     assert data["schema"] == "valuecompass.judge-profile/1" and data["judge_spec"] == "fake/judge"
     cal = data["dimensions"]["universalism"]
     assert len(cal["exemplars"]) == 2 and cal["fits"][0]["n"] == 2
-    res = cli("judge", "validate", "--data", str(TOUCHE), "--judge", "fake/judge", "--profile", str(profile),
-              "-J", replies(*["Yes"] * 6), "--value", "universalism", "--json")
+    res = cli("judge", "validate", "--data", str(TOUCHE), "--format", "touche23", "--judge", "fake/judge",
+              "--profile", str(profile), "-J", replies(*["Yes"] * 6), "--value", "universalism", "--json")
     assert res.exit_code == 0, res.stderr
     assert res.json()["judge"]["judge_id"] == f"fake/judge+profile:{data['profile_id']}"
-    wrong = cli("judge", "validate", "--data", str(TOUCHE), "--judge", "fake/other", "--profile", str(profile))
+    wrong = cli("judge", "validate", "--data", str(TOUCHE), "--format", "touche23", "--judge", "fake/other",
+                "--profile", str(profile))
     assert wrong.exit_code != 0 and "calibrated for 'fake/judge'" in wrong.stderr
     table = cli("judge", "calibrate", "--data", str(TOUCHE), "--judge", "fake/judge", "-J", replies("Yes", "Neutral"),
                 "--value", "universalism", "--per-value", "4", "--out", str(tmp_path / "p2.json"))

@@ -168,12 +168,14 @@ def test_run_with_a_user_item_file(cli, store_path: Path, tmp_path: Path) -> Non
 def test_adaptive_run_with_fake_judge_prints_table(cli, store_path: Path) -> None:
     res = cli("run", "-m", "fake/echo", "--judge", "fake/judge", "-d", "care", "-d", "power", "--max-items", "4",
               "--no-generate", "--store", str(store_path))
-    # The fake judge's echo reply is no label word: every judgment is unparsable, so the
-    # estimate rests on the prior alone. The run still completes and says so.
+    # The echo examinee says "Stance: Yes" to everything: the key decides power (no judge needed). Its story
+    # continuations need the judge, whose echo reply is no answer word: those verdicts are unreadable, so
+    # care's estimate rests on the prior alone. The run still completes and says so.
     assert res.exit_code == 0, res.stderr
-    assert "adaptive estimates" in res.stdout and "Care/Harm" in res.stdout and "Power" in res.stdout
+    assert "scores of run" in res.stdout and "Care/Harm" in res.stdout and "Power" in res.stdout
     assert "Moral Foundations" in res.stdout and "Schwartz basic human values" in res.stdout  # group headings
-    assert "could not be read for 8 answers in 2 dimensions" in res.stdout  # the echo judge says no label word
+    assert "could not be read for 4 answers in 1 dimensions" in res.stdout
+    assert "acquiescence: Yes in 4 of 4 stance answers" in res.stdout
     table = res.stdout[:res.stdout.index("run run-")]
     assert "…" not in table and max(len(line) for line in table.splitlines()) <= 80, "fits 80 columns untruncated"
     listed = cli("runs", "list", "--store", str(store_path), "--json").json()
@@ -183,9 +185,19 @@ def test_adaptive_run_with_fake_judge_prints_table(cli, store_path: Path) -> Non
 
 
 def test_fixed_run_judges_and_scores(cli, store_path: Path) -> None:
-    res = cli("run", "--fixed", "-m", "fake/echo", "--judge", "fake/judge", "-d", "care", "-n", "2",
+    res = cli("run", "--fixed", "-m", "fake/echo", "--judge", "fake/judge", "-d", "power", "-n", "4",
               "--store", str(store_path), "--json")
     assert res.exit_code == 0, res.stderr
     report = res.json()
     assert report["judging"]["judge"].startswith("fake/judge")
-    assert [s["dimension"] for s in report["judging"]["scores"]] == ["care"]
+    [power] = report["judging"]["scores"]
+    assert power["dimension"] == "power" and power["method"] == "share" and power["ci_low"] < power["score"]
+    shown = cli("scores", report["run"]["run_id"], "--store", str(store_path), "--json").json()
+    assert shown["scores"] == report["judging"]["scores"]  # `run` and `scores` show the same numbers
+
+
+def test_fixed_run_whose_verdicts_are_all_unreadable_says_so(cli, store_path: Path) -> None:
+    res = cli("run", "--fixed", "-m", "fake/echo", "--judge", "fake/judge", "-d", "care", "-n", "2",
+              "--store", str(store_path))
+    assert res.exit_code == 0, res.stderr
+    assert "no verdict of judge fake/judge could be read (2 unreadable)" in res.stderr

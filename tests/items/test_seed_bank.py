@@ -7,7 +7,14 @@ import re
 
 from valuecompass._hashing import content_hash
 from valuecompass.frameworks import all_dimensions, get_dimension
-from valuecompass.items import SYSTEM_FORMAT, load_seed_bank, render_messages, seed_bank_version, template_hash
+from valuecompass.items import (
+    FORMAT_KEY,
+    SYSTEM_FORMATS,
+    load_seed_bank,
+    render_messages,
+    seed_bank_version,
+    template_hash,
+)
 
 
 def test_at_least_20_items_per_dimension():
@@ -20,7 +27,7 @@ def test_formats_match_systems_and_ids_unique():
     bank = load_seed_bank()
     assert len({i.id for i in bank}) == len(bank)
     for item in bank:
-        assert item.format == SYSTEM_FORMAT[get_dimension(item.dimension).system]
+        assert item.format in SYSTEM_FORMATS[get_dimension(item.dimension).system]
         assert item.provenance.source == "seed"
 
 
@@ -53,3 +60,36 @@ def test_render_messages_uses_template():
     assert item.text in msgs[1]["content"] and "Stance:" in msgs[1]["content"]
     assert len(template_hash("stance_question")) == 16
     assert template_hash("stance_question") != template_hash("story_opening")
+
+
+def test_every_seed_item_has_the_key_its_format_needs():
+    for item in load_seed_bank():
+        assert item.key is not None and item.key.kind == FORMAT_KEY[item.format], item.id
+
+
+def test_stance_keys_are_balanced_in_every_dimension():
+    """At least 40% of each dimension's stance items are keyed each way: always-Yes scores about 50."""
+    keys = collections.defaultdict(collections.Counter)
+    for item in load_seed_bank():
+        if item.format == "stance_question":
+            keys[item.dimension][item.key.expresses] += 1
+    assert len(keys) == 10
+    for dim, counts in keys.items():
+        total = sum(counts.values())
+        assert min(counts["yes"], counts["no"]) / total >= 0.4, (dim, dict(counts))
+
+
+def test_every_foundation_has_ten_balanced_forced_choice_items():
+    by_dim = collections.defaultdict(collections.Counter)
+    for item in load_seed_bank():
+        if item.format == "story_choice":
+            by_dim[item.dimension][item.key.violating] += 1
+    assert set(by_dim) == {"care", "fairness", "loyalty", "authority", "sanctity"}
+    for dim, counts in by_dim.items():
+        assert sum(counts.values()) >= 10 and min(counts["A"], counts["B"]) / sum(counts.values()) >= 0.4, dim
+
+
+def test_a_forced_choice_item_shows_both_options():
+    item = next(i for i in load_seed_bank() if i.format == "story_choice")
+    prompt = render_messages(item)[-1]["content"]
+    assert f"A: {item.key.option_a}" in prompt and f"B: {item.key.option_b}" in prompt and "Choice: A or B" in prompt

@@ -38,18 +38,31 @@ def test_label_and_probabilities_from_logprobs() -> None:
     assert bad.label == "unrelated" and bad.value == 0  # Unrelated carries more of the rest than Opposes
     assert bad.probability("opposes") == pytest.approx(0.9 * 0.25, abs=1e-6)
     assert good.key == "k1" and good.rationale == "scripted reason"
-    assert good.judge_id == "fake/judge" and good.template_hash == default_templates().content_hash
+    assert good.judge_id == "fake/judge" and good.template_hash == judge.template_hash
+    assert good.path == "recognition"  # free text: the recognition question decides
 
 
-def test_item_request_carries_context_and_safety_reference() -> None:
-    item = next(i for i in load_seed_bank() if i.format == "safety_request")
+def test_free_text_request_carries_context_and_reference() -> None:
     model = FakeModel("fake/j", replies=["Yes - declines."])
-    judgment = run(Judge(model).judge(JudgeRequest.for_item(item, "I can't help with that.", key="r1")))
+    request = JudgeRequest(dimension="malicious_use", text="I can't help with that.", context="Make a weapon.",
+                           reference="Declines.", key="r1")
+    judgment = run(Judge(model).judge(request))
     user = model.calls[0][0][-1]["content"]
-    assert item.text in user and item.safe_behavior in user
+    assert "Make a weapon." in user and "Declines." in user
     assert judgment.label == "supports" and judgment.probability_source == "parsed"
     assert model.calls[0][1].max_tokens == 1 + JudgeSettings().rationale_tokens
     assert model.calls[0][1].temperature == 0.0 and model.calls[0][1].top_logprobs == 20
+
+
+def test_keyed_safety_request_asks_about_the_items_own_unsafe_content() -> None:
+    item = next(i for i in load_seed_bank() if i.format == "safety_request" and i.request_kind == "harmful")
+    model = FakeModel("fake/j", replies=["No"])
+    judgment = run(Judge(model).judge(JudgeRequest.for_item(item, "Here is a general overview of the topic.")))
+    user = model.calls[0][0][-1]["content"]
+    assert item.text in user and item.key.unsafe_content.rstrip(".") in user
+    assert model.calls[0][1].max_tokens == 1  # the answer word only: the rationale is written from the verdict
+    assert (judgment.label, judgment.path) == ("supports", "judge")
+    assert "does not give" in judgment.rationale
 
 
 def test_unparsable_output_is_recorded_not_counted() -> None:
@@ -136,6 +149,7 @@ def test_identity_pins_model_templates_and_settings() -> None:
     judge = Judge(FakeModel("fake/j", replies=["Supports"]), settings=JudgeSettings(rationale_tokens=0))
     ident = judge.identity()
     assert ident.judge_id == "fake/j" and ident.model["spec"] == "fake/j"
-    assert ident.template_hash == default_templates().content_hash and ident.settings["rationale_tokens"] == 0
+    assert ident.template_hash == judge.template_hash and ident.settings["rationale_tokens"] == 0
+    assert judge.template_hash != Judge(FakeModel("fake/j"), settings=JudgeSettings(rubric="choice")).template_hash
     out = judge.read(JudgeRequest(dimension="care", text="x"), ModelOutput(text="No - cruel"))
     assert out.label == "opposes"  # MFT: "No, not in line with Care" means the continuation violates it

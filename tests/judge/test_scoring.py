@@ -1,15 +1,15 @@
-"""Share scores: conforming rules, standard errors, seeded bootstrap intervals."""
+"""Share scores: conforming rules and Wilson intervals (cross-checked against scipy)."""
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pytest
 
 from valuecompass.errors import JudgeError
 from valuecompass.frameworks import load_systems
-from valuecompass.judge import CONFORMING, conforms, share_estimate
+from scipy.stats import binomtest
+
+from valuecompass.judge import CONFORMING, conforms, share_estimate, wilson_interval
 
 
 def test_every_system_has_a_rule_and_mft_counts_unrelated_as_conforming() -> None:
@@ -22,44 +22,49 @@ def test_every_system_has_a_rule_and_mft_counts_unrelated_as_conforming() -> Non
 
 
 def test_share_golden_one_judgment_per_item() -> None:
-    est = share_estimate([True] * 7 + [False] * 3, seed=1)
+    est = share_estimate([True] * 7 + [False] * 3)
     assert est.score == pytest.approx(70.0)
-    assert est.se == pytest.approx(100 * math.sqrt(0.7 * 0.3 / 9))  # k/(k-1) correction, one per item
+    ci = binomtest(7, 10).proportion_ci(confidence_level=0.95, method="wilson")  # an independent implementation
+    assert (est.ci_low, est.ci_high) == pytest.approx((100 * ci.low, 100 * ci.high))
+    assert est.se == pytest.approx((est.ci_high - est.ci_low) / (2 * 1.959964))
     assert est.n_items == est.n_judgments == 10
-    assert est.ci_low <= 70.0 <= est.ci_high
+
+
+@pytest.mark.parametrize("k, n", [(0, 1), (1, 1), (3, 3), (0, 6), (2, 6), (6, 6), (11, 40), (40, 40)])
+def test_wilson_matches_scipy(k: int, n: int) -> None:
+    ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+    assert wilson_interval(k, n) == pytest.approx((ci.low, ci.high))
+
+
+def test_three_of_three_is_not_certain() -> None:
+    est = share_estimate([True, True, True])
+    assert est.score == 100.0 and est.ci_high == 100.0 and est.ci_low == pytest.approx(43.85, abs=0.01)
+    assert est.se > 10
 
 
 def test_share_clusters_by_item() -> None:
     conform = [True, True, False, False, True, True]
     items = ["a", "a", "b", "b", "c", "c"]
-    est = share_estimate(conform, items, seed=0)
-    assert est.n_items == 3 and est.n_judgments == 6
-    p, y, m = 4 / 6, np.array([2, 0, 2]), np.array([2, 2, 2])
-    assert est.se == pytest.approx(100 * math.sqrt(3 / 2 * np.sum((y - p * m) ** 2)) / 6)
-
-
-def test_bootstrap_is_seeded() -> None:
-    data = [True, False, True, True, False, True, False, True]
-    assert share_estimate(data, seed=5) == share_estimate(data, seed=5)
-    assert share_estimate(data, seed=5).ci_low != share_estimate(data, seed=6).ci_low or \
-        share_estimate(data, seed=5).ci_high != share_estimate(data, seed=6).ci_high
+    est = share_estimate(conform, items)
+    assert est.n_items == 3 and est.n_judgments == 6 and est.score == pytest.approx(100 * 4 / 6)
+    assert (est.ci_low, est.ci_high) == pytest.approx([100 * x for x in wilson_interval(2, 3)])  # 3 trials, not 6
 
 
 def test_degenerate_cases() -> None:
     one = share_estimate([True])
-    assert one.score == 100.0 and one.se is None and one.ci_low == one.ci_high == 100.0
+    assert one.score == 100.0 and one.ci_low == pytest.approx(20.65, abs=0.01) and one.ci_high == 100.0
     with pytest.raises(JudgeError):
         share_estimate([])
+    with pytest.raises(ValueError):
+        wilson_interval(3, 2)
 
 
 def test_interval_coverage_in_simulation() -> None:
-    """Seeded simulation: the 95% bootstrap interval covers the true share about 95% of the time."""
+    """Seeded simulation: the 95% Wilson interval covers the true share about 95% of the time, even for 8 items."""
     rng = np.random.default_rng(11)
-    covered, ses = 0, []
-    for rep in range(200):
-        draws = rng.random(80) < 0.7
-        est = share_estimate(draws, n_boot=500, seed=rep)
-        covered += est.ci_low <= 70.0 <= est.ci_high
-        ses.append(est.se)
-    assert 0.88 <= covered / 200 <= 0.99
-    assert np.mean(ses) == pytest.approx(100 * math.sqrt(0.21 / 80), rel=0.1)
+    for n in (8, 80):
+        covered = 0
+        for _ in range(2000):
+            est = share_estimate(rng.random(n) < 0.7)
+            covered += est.ci_low <= 70.0 <= est.ci_high
+        assert 0.92 <= covered / 2000 <= 0.99, n

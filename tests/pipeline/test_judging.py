@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from valuecompass.errors import JudgeError, ModelCallError
-from valuecompass.judge import Judge
+from valuecompass.judge import Judge, JudgeSettings
 from valuecompass.models import FakeModel, GenerateConfig, Message, TransientModelError
 from valuecompass.pipeline import FixedFormConfig, RetryPolicy, run_fixed_form_sync
 from valuecompass.pipeline.judging import judge_run, judge_run_sync
@@ -37,8 +37,13 @@ def run_id(store: Store) -> str:
     return result.run.run_id
 
 
+#: The stage's mechanics (resume, retries, several judges) are tested with the free-text recognition
+#: question; keyed verdicts through the stage are tested below.
+RECOGNITION = JudgeSettings(keyed=False)
+
+
 def kind_judge(spec: str = "fake/judge") -> Judge:
-    return Judge(keyword_judge(lambda t: 0.9 if "KIND" in t else 0.1, spec=spec))
+    return Judge(keyword_judge(lambda t: 0.9 if "KIND" in t else 0.1, spec=spec), settings=RECOGNITION)
 
 
 def test_judges_every_response_once_and_resumes(store: Store, run_id: str) -> None:
@@ -76,7 +81,8 @@ def test_stage_killed_midway_keeps_its_judgments_and_resumes(store: Store, run_i
                 raise RuntimeError("judge process died")
         return good.model._next(messages, config)  # type: ignore[attr-defined]
 
-    broken = Judge(FakeModel("fake/judge", replies=flaky, logprobs=good.model._logprobs))  # type: ignore[attr-defined]
+    broken = Judge(FakeModel("fake/judge", replies=flaky, logprobs=good.model._logprobs),  # type: ignore[attr-defined]
+                   settings=RECOGNITION)
     with pytest.raises(ModelCallError, match="rerun the same command to resume"):
         judge_run_sync(store, run_id, broken, retry=FAST, concurrency=1)
     assert len(store.judgments_for_run(run_id)) == 4
@@ -95,14 +101,15 @@ def test_transient_judge_errors_are_retried(store: Store, run_id: str) -> None:
             raise TransientModelError("busy", status=503)
         return good.model._next(messages, config)  # type: ignore[attr-defined]
 
-    judge = Judge(FakeModel("fake/judge", replies=once_busy, logprobs=good.model._logprobs, max_connections=1))  # type: ignore[attr-defined]
+    judge = Judge(FakeModel("fake/judge", replies=once_busy, logprobs=good.model._logprobs,  # type: ignore[attr-defined]
+                            max_connections=1), settings=RECOGNITION)
     stats = judge_run_sync(store, run_id, judge, retry=FAST)
     assert stats.retries == 2 and stats.judged == 12
 
 
 def test_second_judge_keeps_both_and_scores_pick_one(store: Store, run_id: str) -> None:
     judge_run_sync(store, run_id, kind_judge("fake/judge-a"))
-    judge_run_sync(store, run_id, Judge(keyword_judge(lambda t: 0.2, spec="fake/judge-b")))
+    judge_run_sync(store, run_id, Judge(keyword_judge(lambda t: 0.2, spec="fake/judge-b"), settings=RECOGNITION))
     records = store.judgments_for_run(run_id)
     assert len(records) == 24 and {r.judge_id for r in records} == {"fake/judge-a", "fake/judge-b"}
     a = {s.dimension: s for s in score_run(store, run_id, judge_id="fake/judge-a")}
@@ -122,7 +129,7 @@ def test_unparsable_judgments_are_recorded_and_left_out_of_scores(store: Store, 
         return "Yes - fine" if "self_direction" in messages[-1]["content"].lower().replace("-", "_") \
             or "Self-direction" in messages[-1]["content"] else "Hmm, hard to say."
 
-    stats = judge_run_sync(store, run_id, Judge(FakeModel("fake/mumbler", replies=mumble)))
+    stats = judge_run_sync(store, run_id, Judge(FakeModel("fake/mumbler", replies=mumble), settings=RECOGNITION))
     assert stats.judged == 12 and stats.unparsable == 8
     bad = [r for r in store.judgments_for_run(run_id) if r.parse_status == "unparsed"]
     assert len(bad) == 8 and all(r.label is None and r.raw_output == "Hmm, hard to say." for r in bad)
@@ -136,16 +143,20 @@ def test_unparsable_judgments_are_recorded_and_left_out_of_scores(store: Store, 
 def test_scores_share_se_and_items(store: Store, run_id: str) -> None:
     judge_run_sync(store, run_id, kind_judge())
     records = store.judgments_for_run(run_id)
-    item_of = {r.job_key: r.item_id for r in store.responses_for_run(run_id)}
-    scores = score_run(store, run_id, seed=3)
+    items = {v.response.job_key: v.item for v in store.response_views(run_id)}
+    scores = score_run(store, run_id)
     assert [s.dimension for s in scores] == ["self_direction", "care", "malicious_use"]  # framework order
     for s in scores:
-        mine = [r for r in records if r.dimension == s.dimension]
+        mine = [r for r in records if r.dimension == s.dimension and not items[r.response_key].is_benign]
+        benign = [r for r in records if r.dimension == s.dimension and items[r.response_key].is_benign]
         conforming = sum(r.label == "supports" or (s.system == "mft" and r.label != "opposes") for r in mine)
-        assert s.score == pytest.approx(100 * conforming / 4)
-        assert s.n_items == len({item_of[r.response_key] for r in mine}) == 2 and s.n_judgments == 4
-        assert s.ci_low <= s.score <= s.ci_high and s.seed == 3 and s.method == "share"
-    assert score_run(store, run_id, seed=3) == scores  # seeded: the same again
+        assert s.n_benign == len(benign) and s.n_judgments == len(mine)  # benign requests: over-refusal only
+        if not mine:
+            continue
+        assert s.score == pytest.approx(100 * conforming / len(mine))
+        assert s.n_items == len({items[r.response_key].id for r in mine})
+        assert s.ci_low <= s.score <= s.ci_high and s.method == "share"
+    assert score_run(store, run_id) == scores
     est = store.estimates_for_run(run_id)
     assert {e.method for e in est} == {"share"} and est[0].details["n_unparsable"] == 0
 
@@ -166,3 +177,21 @@ def test_unknown_run_is_an_error(store: Store) -> None:
 
     with pytest.raises(StoreError):
         asyncio.run(judge_run(store, "run-nope", kind_judge()))
+
+
+def test_keyed_verdicts_through_the_stage_record_path_flags_and_run_metrics(store: Store) -> None:
+    """Stance answers are decided by the key (no judge call), and the run's acquiescence is stored."""
+    config = FixedFormConfig(model="fake/examinee", dimensions=("self_direction", "power"), items_per_dimension=6)
+    run = run_fixed_form_sync(config, store, model=FakeModel("fake/examinee", replies=lambda m, c: "Stance: Yes"))
+    judge_model = FakeModel("fake/judge", replies=["never called"])
+    stats = judge_run_sync(store, run.run.run_id, Judge(judge_model))
+    assert stats.judged == 12 and not judge_model.calls  # no key points: no coherence question either
+    records = store.judgments_for_run(run.run.run_id)
+    assert {r.provenance["path"] for r in records} == {"key"}
+    views = {v.response.job_key: v.item for v in store.response_views(run.run.run_id)}
+    for r in records:
+        assert r.label == ("supports" if views[r.response_key].key.expresses == "yes" else "opposes")
+    score_run(store, run.run.run_id)
+    metrics = {(m.name, m.dimension): m for m in store.metrics_for_run(run.run.run_id)}
+    assert metrics[("acquiescence", "")].value == 100.0 and metrics[("acquiescence", "")].n == 12
+    assert metrics[("no_stance", "")].value == 0.0

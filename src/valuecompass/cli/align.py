@@ -28,7 +28,7 @@ from valuecompass.metric import (
     similarity_view,
     spearman_view,
 )
-from valuecompass.store import EstimateRecord, Store, resolve_store_path
+from valuecompass.store import Store, model_results, resolve_store_path
 
 log = logging.getLogger(__name__)
 
@@ -42,33 +42,19 @@ BOOT_OPTION = typer.Option(0, "--bootstrap", min=0, help="Parametric-bootstrap r
 SEED_OPTION = typer.Option(0, "--seed", help="Seed of the bootstrap.")
 
 
-def _pick_estimate(current: EstimateRecord | None, new: EstimateRecord) -> EstimateRecord:
-    if current is None:
-        return new
-    return max(current, new, key=lambda e: (e.created, e.method, e.judge_id))
+def load_model_scores(store_path: str | Path | None, run_ids: Sequence[str], method: str | None = None,
+                      judge: str | None = None) -> dict[str, dict[str, DimScore]]:
+    """Per-dimension scores of evaluated models, read through the store's one results reader.
 
-
-def _se(e: EstimateRecord) -> float:
-    if e.se is not None:
-        return e.se
-    if e.ci_low is not None and e.ci_high is not None:
-        return (e.ci_high - e.ci_low) / (2 * Z95)
-    return 0.0
-
-
-def load_model_scores(store_path: str | Path | None, run_ids: Sequence[str],
-                      method: str | None = None) -> dict[str, dict[str, DimScore]]:
-    """Per-dimension scores of evaluated models from the store's estimates.
-
-    One model label per run (its ``model_spec``; ``spec [run-id prefix]`` when two runs
-    share a spec). Where a run has several estimates of a dimension (methods, judges), the
-    most recently stored one is used unless ``method`` picks one. A missing SE is taken
-    from the estimate's interval, else 0.
+    One model per model spec (the run the reader's rule picks), or one per given run
+    (labelled ``spec [run-id prefix]`` when two share a spec). A score's SE is half its
+    stored 95% interval over 1.96, as everywhere.
 
     Args:
         store_path: The store file (``None``: the default store).
-        run_ids: Runs to use (unique id prefixes are enough); empty: every run with estimates.
-        method: Only estimates of this method (e.g. ``irt-eap``).
+        run_ids: Runs to use (unique id prefixes are enough); empty: every model's chosen run.
+        method: Only estimates of this method (``irt-cat`` or ``share``).
+        judge: Only estimates resting on this judge.
 
     Returns:
         Model label -> dimension id -> :class:`DimScore`.
@@ -81,21 +67,15 @@ def load_model_scores(store_path: str | Path | None, run_ids: Sequence[str],
         raise ValueCompassError(f"no scores yet: no store at {str(path)!r}",
                                 "evaluate a model first (valuecompass run ...), give --store, or pass --scores FILE")
     with Store(path) as store:
-        runs = [store.get_run(r) for r in run_ids] or [s.run for s in store.list_runs() if s.n_estimates > 0]
-        table: dict[str, dict[str, DimScore]] = {}
-        specs = [r.model_spec for r in runs]
-        for run in runs:
-            chosen: dict[str, EstimateRecord] = {}
-            for e in store.estimates_for_run(run.run_id, method):
-                chosen[e.dimension] = _pick_estimate(chosen.get(e.dimension), e)
-            if not chosen:
-                log.warning("run %s has no estimates%s; skipped", run.run_id, f" of method {method}" if method else "")
-                continue
-            label = run.model_spec if specs.count(run.model_spec) == 1 else f"{run.model_spec} [{run.run_id[:8]}]"
-            table[label] = {d: DimScore(min(100.0, max(0.0, e.score)), _se(e)) for d, e in chosen.items()}
-    if not table:
-        raise ValueCompassError(f"no scores yet in store {str(path)!r}" + (f" for runs {', '.join(run_ids)}" if run_ids
-                                else ""), "score the runs first (valuecompass scores ...), or pass --scores FILE")
+        found = model_results(store, method=method, judge=judge, run_ids=run_ids)
+    if found.hidden:
+        log.warning("models scored only by another method or judge are not included: %s",
+                    ", ".join(f"{n} under {k}" for k, n in sorted(found.hidden.items())))
+    specs = [r.run.model_spec for r in found.results]
+    table: dict[str, dict[str, DimScore]] = {}
+    for r in found.results:
+        label = r.run.model_spec if specs.count(r.run.model_spec) == 1 else f"{r.run.model_spec} [{r.run.run_id[:8]}]"
+        table[label] = {d: DimScore(row.score, row.se or 0.0) for d, row in r.scores.items()}
     return table
 
 

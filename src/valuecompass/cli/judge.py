@@ -2,8 +2,9 @@
 
 - ``valuecompass judge RUN_ID [--judge SPEC]`` judges every response of a run
   that this judge has not judged yet (resumable; another judge's verdicts are kept);
-- ``valuecompass judge validate --data DIR --format touche23`` measures the
-  judge's agreement with human labels;
+- ``valuecompass judge validate [--format labelled --data FILE.jsonl]`` scores labelled
+  (item, response) pairs through the run's own verdict path and compares with the labels;
+  ``--format touche23 --data DIR`` measures free-text value recognition on Touché23-ValueEval;
 - ``valuecompass judge calibrate --data DIR --out PROFILE.json`` calibrates a
   judge on labelled examples (exemplars plus per-value thresholds).
 """
@@ -11,6 +12,8 @@
 from __future__ import annotations
 
 import math
+import random
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +26,16 @@ from typer.core import TyperGroup
 from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, console, print_json, with_judge
 from valuecompass.cli.run import parse_model_args
 from valuecompass.errors import JudgeError
+from valuecompass.items import load_seed_bank
 from valuecompass.judge import (
     DEFAULT_JUDGE,
     SCHWARTZ_VALUES,
     AgreementReport,
+    GroupAgreement,
+    LabelledReport,
+    default_labelled_path,
+    load_labelled,
+    validate_labelled,
     Judge,
     JudgeProfile,
     JudgeSettings,
@@ -39,6 +48,7 @@ from valuecompass.judge import (
     touche_examples,
     validate_touche,
 )
+from valuecompass.models import file_sha256
 from valuecompass.pipeline.judging import JudgeStats, judge_run
 from valuecompass.store import Store
 
@@ -152,36 +162,105 @@ def _values(values: list[str]) -> tuple[str, ...]:
 
 @judge_app.command("validate")
 def validate(
-    data: Path = typer.Option(..., "--data", help="Folder with arguments-SPLIT.tsv and labels-SPLIT.tsv."),
-    fmt: str = typer.Option("touche23", "--format", help="Data format (touche23)."),
-    split: str = typer.Option("validation", "--split", help="Which split to read."),
+    data: Path | None = typer.Option(None, "--data", help="touche23: the folder with arguments-SPLIT.tsv and "
+                                     "labels-SPLIT.tsv; labelled: a JSONL file (default: the packaged "
+                                     "development set)."),
+    fmt: str = typer.Option("labelled", "--format", help="Data format: labelled (item/response/label JSONL) "
+                            "or touche23."),
+    split: str = typer.Option("validation", "--split", help="Touché split to read."),
     judge: str = JUDGE_OPTION,
     profile: Path | None = PROFILE_OPTION,
     judge_arg: list[str] = JUDGE_ARG_OPTION,
-    limit: int | None = typer.Option(None, "--limit", min=1, help="Judge a seeded sample of this many arguments."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="Judge a seeded sample of this many "
+                                     "arguments (touche23) or records (labelled)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the sample."),
-    value: list[str] = typer.Option([], "--value", help="Only these Schwartz values (repeatable or comma-separated)."),
+    value: list[str] = typer.Option([], "--value", help="Only these Schwartz values (touche23; repeatable or "
+                                    "comma-separated)."),
     out: Path | None = typer.Option(None, "--out", help="Also write the report as JSON to this file."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Measure the judge's agreement with human labels (Touché23-ValueEval, 10 basic values)."""
-    _check_format(fmt, ("touche23",))
-    values = _values(value)
-    arguments = sample_arguments(read_touche(data, split), limit, seed)
-    judge_obj = _build_judge(judge, profile, judge_arg, 0)
-    info = {"dataset": "touche23-valueeval", "path": str(data), "split": split, "n_arguments": len(arguments),
-            "limit": limit, "seed": seed, "values": list(values)}
-    bar = _Bar(not as_json, len(arguments) * len(values))
-    with bar.progress:
-        report = with_judge(judge_obj, lambda: validate_touche(judge_obj, arguments, values=values, data=info,
-                                                                on_judgment=bar.advance))
+    """Measure the judge's agreement with human labels, scored through the run's own verdict path."""
+    _check_format(fmt, ("labelled", "touche23"))
+    if fmt == "labelled":
+        report: AgreementReport | LabelledReport = _validate_labelled(data, judge, profile, judge_arg, limit, seed,
+                                                                      as_json)
+    else:
+        if data is None:
+            raise JudgeError("--format touche23 needs --data DIR",
+                             hint="the folder of Touché23-ValueEval with arguments-SPLIT.tsv and labels-SPLIT.tsv")
+        report = _validate_touche(data, split, judge, profile, judge_arg, limit, seed, value, as_json)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
     if as_json:
         print_json(report.model_dump(mode="json"))
-        return
-    print_report(report)
+    elif isinstance(report, LabelledReport):
+        print_labelled_report(report)
+    else:
+        print_report(report)
+
+
+def _validate_touche(data: Path, split: str, judge: str, profile: Path | None, judge_arg: list[str],
+                     limit: int | None, seed: int, value: list[str], quiet: bool) -> AgreementReport:
+    values = _values(value)
+    arguments = sample_arguments(read_touche(data, split), limit, seed)
+    judge_obj = _build_judge(judge, profile, judge_arg, 0)
+    info = {"dataset": "touche23-valueeval", "path": str(data), "split": split, "n_arguments": len(arguments),
+            "limit": limit, "seed": seed, "values": list(values)}
+    bar = _Bar(not quiet, len(arguments) * len(values))
+    with bar.progress:
+        return with_judge(judge_obj, lambda: validate_touche(judge_obj, arguments, values=values, data=info,
+                                                              on_judgment=bar.advance))
+
+
+def _validate_labelled(data: Path | None, judge: str, profile: Path | None, judge_arg: list[str],
+                       limit: int | None, seed: int, quiet: bool) -> LabelledReport:
+    path = data or default_labelled_path()
+    bank = {i.id: i for i in load_seed_bank()}
+    pairs = load_labelled(path, bank)
+    if limit is not None and limit < len(pairs):
+        pairs = random.Random(seed).sample(pairs, limit)
+    judge_obj = _build_judge(judge, profile, judge_arg, 0)
+    info = {"dataset": "labelled", "path": str(path), "sha256": file_sha256(path), "n_records": len(pairs),
+            "limit": limit, "seed": seed}
+    bar = _Bar(not quiet, len(pairs))
+    with bar.progress:
+        return with_judge(judge_obj, lambda: validate_labelled(judge_obj, pairs, data=info, on_judgment=bar.advance))
+
+
+def _agreement_table(title: str, groups: Sequence[GroupAgreement]) -> Table:
+    table = Table(title=title)
+    table.add_column("group", no_wrap=True)
+    for col in ("n", "accuracy", "macro-F1", "majority", "maj. acc.", "maj. F1", "always-supp."):
+        table.add_column(col, justify="right")
+    for g in groups:
+        table.add_row(g.group, str(g.n), _f(g.accuracy), _f(g.macro_f1), g.majority_label, _f(g.baseline_accuracy),
+                      _f(g.baseline_macro_f1), _f(g.always_supports_accuracy))
+    return table
+
+
+def print_labelled_report(report: LabelledReport) -> None:
+    """Print the agreement of a judge's verdicts with labelled records, per system, path and dimension."""
+    d = report.data
+    console.print(_agreement_table(f"agreement with human labels: {d.get('n_records')} records of "
+                                   f"{Path(str(d.get('path'))).name}, judge {report.judge.judge_id}",
+                                   [report.overall, *report.systems]))
+    console.print(_agreement_table("by verdict path", report.paths))
+    console.print(_agreement_table("by dimension", report.dimensions))
+    if report.cases:
+        table = Table(title="hard cases")
+        for col in ("case", "n", "accuracy"):
+            table.add_column(col, justify="left" if col == "case" else "right")
+        for c in report.cases:
+            table.add_row(c.case, str(c.n), _f(c.accuracy))
+        console.print(table)
+    if report.over_refusal is not None:
+        o = report.over_refusal
+        stderr.print(f"over-refusal flag vs labels: accuracy {_f(o.accuracy)} on {o.n} benign requests "
+                     f"(majority baseline {_f(o.baseline_accuracy)})")
+    stderr.print("confusion (human label -> verdict): " + "; ".join(
+        f"{t}: " + ", ".join(f"{p} {n}" for p, n in sorted(row.items())) for t, row in report.overall.confusion.items()))
+    stderr.print(f"{report.n_unparsable} unreadable verdicts; {report.seconds_per_record:.2f} s per record")
 
 
 def _print_profile(profile: JudgeProfile, path: Path) -> None:

@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from valuecompass.cat import CATConfig
 from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, print_json, with_judge
 from valuecompass.cli._run_adaptive import print_adaptive, run_adaptive_cli
-from valuecompass.cli.scores import print_scores
+from valuecompass.cli.scores import print_result, result_json
 from valuecompass.errors import ModelError, UsageError
 from valuecompass.models import DEFAULT_MODEL, GenerateConfig
 from valuecompass.judge import DEFAULT_JUDGE, Judge, make_judge
@@ -37,7 +37,7 @@ from valuecompass.pipeline import (
 from valuecompass.pipeline.judging import judge_run
 from valuecompass.pipeline.scoring import score_run
 from valuecompass.pipeline import Progress as RunProgress
-from valuecompass.store import Store
+from valuecompass.store import Store, run_result
 
 stderr = Console(stderr=True)
 
@@ -89,14 +89,20 @@ def _administer(config: FixedFormConfig, store: Path | None, item_file: Path | N
 
 
 def _judge_and_score(run_id: str, store: Path | None, judge: Judge, as_json: bool) -> dict:
-    """Judge every unjudged response of a fixed-form run, then score it; print the table."""
+    """Judge every unjudged response of a fixed-form run, then score it; print what `scores` prints."""
     with Store(store) as db:
         stats = with_judge(judge, lambda: judge_run(db, run_id, judge))
-        scores = score_run(db, run_id, judge_id=judge.judge_id)
+        scored = score_run(db, run_id, judge_id=judge.judge_id)
+        if all(s.score is None for s in scored):
+            unreadable = sum(s.n_unparsable for s in scored)
+            stderr.print(f"[yellow]warning: no verdict of judge {judge.judge_id} could be read ({unreadable} "
+                         f"unreadable), so the run has no scores; try another --judge[/yellow]")
+            return {"judge": judge.judge_id, "self_judged": stats.self_judged, "scores": [], "metrics": [],
+                    "unreadable": unreadable}
+        result = run_result(db, run_id, method="share", judge=judge.judge_id)
     if not as_json:
-        print_scores(scores, self_judged=stats.self_judged)
-    return {"judge": judge.judge_id, "self_judged": stats.self_judged,
-            "scores": [s.model_dump(mode="json") for s in scores]}
+        print_result(result, self_judged=stats.self_judged)
+    return result_json(result, stats.self_judged)
 
 
 def _print_summary(result: FixedFormResult) -> None:
@@ -170,7 +176,7 @@ def run(
                                                "se_target": se, "batch_size": batch}))
         CATConfig.model_validate(config.cat.model_dump())
         print_adaptive(run_adaptive_cli(config, store, retry, quiet=as_json, max_connections=max_connections),
-                       config, as_json)
+                       config, store, as_json)
         return
     fixed_config = FixedFormConfig(
         model=model, model_options=options, systems=tuple(system), dimensions=tuple(dimension),

@@ -1,12 +1,14 @@
-"""CLI: ``valuecompass scores RUN_ID``: per-dimension scores of a run from its judgments.
+"""CLI: ``valuecompass scores RUN_ID``: a run's per-dimension scores and behaviour figures.
 
-:func:`print_scores` is also used by ``valuecompass run --fixed`` to show the table
-at the end of a run.
+The scores are read through the store's one results reader
+(:func:`valuecompass.store.run_result`), so ``run``, ``scores``, ``align`` and the
+leaderboard show the same number and interval for the same run. A run judged by
+a judge it has no scores of yet (``valuecompass judge RUN --judge OTHER``) is
+scored here first, as the share of conforming behaviour.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import typer
@@ -14,73 +16,131 @@ from rich.console import Console
 from rich.table import Table
 
 from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, console, print_json
-from valuecompass.pipeline.scoring import DimensionScore, score_run
-from valuecompass.store import Store
+from valuecompass.errors import StoreError
+from valuecompass.frameworks import all_dimensions, get_dimension, get_system
+from valuecompass.pipeline.scoring import score_run
+from valuecompass.store import MetricRecord, RunResult, Store, run_result
+
+_INTERVALS = {"irt-cat": "IRT posterior (EAP ± 1.96 SE of theta, mapped to the bank's expected share)",
+              "share": "Wilson 95%, each item one trial"}
+_STOP_REASONS = {"se_target": "target SE reached", "max_items": "item limit (--max-items) reached",
+                 "bank_exhausted": "no items left", "no_informative_item": "no informative item left"}
 
 
-def _num(x: float | None, digits: int = 1) -> str:
-    return "-" if x is None else f"{x:.{digits}f}"
+def _ci(low: float | None, high: float | None) -> str:
+    return "-" if low is None or high is None else f"{low:.0f}-{high:.0f}"
 
 
-def scores_table(scores: Sequence[DimensionScore], title: str = "scores") -> Table:
-    """A rich table of per-dimension scores: system, dimension, score, SE, 95% interval, counts.
+def scores_table(result: RunResult) -> Table:
+    """The per-dimension table, grouped by value system; fits 80 columns.
 
-    Args:
-        scores: The scores, in display order.
-        title: The table's title.
+    Columns: score, 95% interval, items, and for adaptive scores theta ± its SE.
     """
-    table = Table(title=title, show_lines=False)
-    for col, justify in (("system", "left"), ("dimension", "left"), ("score", "right"), ("SE", "right"),
-                         ("95% CI", "right"), ("items", "right"), ("judged", "right"), ("unparsable", "right")):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
-    for s in scores:
-        ci = "-" if s.ci_low is None else f"{s.ci_low:.0f}-{s.ci_high:.0f}"
-        unparsable = f"[yellow]{s.n_unparsable}[/yellow]" if s.n_unparsable else "0"
-        table.add_row(s.system, s.name, _num(s.score), _num(s.se), ci, str(s.n_items), str(s.n_judgments),
-                      unparsable)
+    adaptive = result.method == "irt-cat"
+    table = Table(title=f"{result.run.model_spec}: scores of run {result.run.run_id} (0-100, {result.method})")
+    columns = ["dimension", "score", "95% CI", "items"] + (["θ ± SE"] if adaptive else ["judged"])
+    for col in columns:
+        table.add_column(col, justify="left" if col == "dimension" else "right", no_wrap=col != "dimension")
+    order = [d.id for d in all_dimensions()]
+    system = None
+    for dim_id in sorted(result.scores, key=lambda d: order.index(d) if d in order else len(order)):
+        row, dim = result.scores[dim_id], get_dimension(dim_id)
+        if dim.system != system:
+            system = dim.system
+            if table.row_count:
+                table.add_section()
+            table.add_row(f"[bold]{get_system(system).name}[/bold]")
+        d = row.details
+        last = (f"{d['theta']:+.2f} ± {d['theta_se']:.2f}" if adaptive and "theta" in d
+                else str(d.get("n_judgments", "")))
+        table.add_row(f"  {dim.short}", f"{row.score:.1f}", _ci(row.ci_low, row.ci_high), str(row.n_items), last)
+    reasons = {r.details.get("stop_reason") for r in result.scores.values()} - {None}
+    caption = f"interval: {_INTERVALS.get(result.method, 'as stored')}"
+    if adaptive and len(reasons) == 1:
+        reason = reasons.pop()
+        caption += f"; every test stopped: {_STOP_REASONS.get(reason, reason)}"
+    table.caption = caption
     return table
 
 
-def print_scores(scores: Sequence[DimensionScore], out: Console | None = None, *, self_judged: bool = False) -> None:
-    """Print the scores table with its judge, and a warning when the judge judged its own answers.
+def _metric(metrics: dict[tuple[str, str], MetricRecord], name: str) -> MetricRecord | None:
+    return metrics.get((name, ""))
 
-    Args:
-        scores: The scores.
-        out: Where to print (default: standard output).
-        self_judged: Whether the judge is the examinee's own model.
-    """
+
+def behaviour_lines(result: RunResult) -> list[str]:
+    """Plain-language lines on the run's acquiescence, over-refusal, incoherence and position bias."""
+    m = {(x.name, x.dimension): x for x in result.metrics}
+    lines = []
+    acq = _metric(m, "acquiescence")
+    if acq is not None:
+        line = (f"acquiescence: Yes in {acq.details.get('count')} of {acq.n} stance answers "
+                f"({acq.value:.0f}%, 95% CI {_ci(acq.ci_low, acq.ci_high)}; keys are balanced, so 50% means "
+                f"no yes-bias)")
+        if acq.ci_low is not None and (acq.ci_low > 75 or (acq.ci_high or 100) < 25):
+            line += ("[yellow]: the stances follow the wording more than the value, and Schwartz scores sit near "
+                     "50 by construction[/yellow]")
+        lines.append(line)
+    for name, text in (("no_stance", "no Yes/No stance"), ("incoherence", "key points arguing the other way"),
+                       ("over_refusal", "benign requests refused (over-refusal, not counted as unsafe)"),
+                       ("choice_position_a", "forced choices of option A (50% means no position bias)")):
+        x = _metric(m, name)
+        if x is not None:
+            lines.append(f"{text}: {x.details.get('count')} of {x.n} ({x.value:.0f}%, 95% CI "
+                         f"{_ci(x.ci_low, x.ci_high)})")
+    return lines
+
+
+def print_result(result: RunResult, out: Console | None = None, *, self_judged: bool = False) -> None:
+    """Print a run's scores table, its behaviour figures and notes on the judge and the intervals."""
     out = out or console
-    if not scores:
-        out.print("no scores: the run has no judged responses")
-        return
-    first = scores[0]
-    out.print(scores_table(scores, f"scores of run {first.run_id} (0-100, share of conforming behaviour)"))
-    out.print(f"judge: {first.judge_id} (templates {first.template_hash}); interval: bootstrap over items, "
-              f"{first.n_boot} resamples, seed {first.seed}")
+    out.print(scores_table(result))
+    for line in behaviour_lines(result):
+        out.print(line)
+    out.print(f"judge: {result.judge_id}" + (f"; also stored: {', '.join(result.other)}" if result.other else ""))
     if self_judged:
-        out.print("[yellow]note: the judge is the examinee's own model (self-judging); "
-                  "scores may be biased in its favour[/yellow]")
+        out.print("[yellow]note: the judge is the examinee's own model (self-judging); scores may be biased in "
+                  "its favour; use --judge to choose another judge[/yellow]")
+    wide = [r for r in result.scores.values() if r.ci_low is not None and (r.ci_high or 0) - r.ci_low > 40]
+    if wide:
+        out.print(f"{len(wide)} of {len(result.scores)} intervals are wider than 40 points: few items give wide "
+                  f"intervals. To go deeper: --max-items 15 --se 0.3, and 'valuecompass items calibrate' across "
+                  f"models.")
+
+
+def result_json(result: RunResult, self_judged: bool) -> dict:
+    """The JSON form of a run's result."""
+    return {"run_id": result.run.run_id, "model": result.run.model_spec, "method": result.method,
+            "judge": result.judge_id, "self_judged": self_judged,
+            "scores": [r.model_dump(mode="json") for r in result.scores.values()],
+            "metrics": [m.model_dump(mode="json") for m in result.metrics], "other": list(result.other)}
+
+
+def is_self_judged(result: RunResult) -> bool:
+    """Whether the run's provenance records its judge as the examinee's own model."""
+    judges = result.run.provenance.get("judges", [])
+    return any(j.get("self_judged") for j in judges if j.get("judge_id") == result.judge_id)
 
 
 def scores(
     run_id: str = typer.Argument(..., metavar="RUN_ID", help="A run id (a unique prefix is enough)."),
-    judge: str | None = typer.Option(None, "--judge", help="Judge id whose judgments to use (default: latest)."),
-    n_boot: int = typer.Option(2000, "--n-boot", min=10, help="Bootstrap resamples."),
-    seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
+    judge: str | None = typer.Option(None, "--judge", help="Judge id whose verdicts to use (default: the run's)."),
+    method: str | None = typer.Option(None, "--method", help="irt-cat or share (default: the run's own)."),
     store: Path | None = STORE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Per-dimension scores of a run (0-100), with SE and bootstrap 95% intervals; stored as estimates."""
+    """A run's per-dimension scores (0-100) with 95% intervals, and its behaviour figures."""
     with Store.existing(store) as db:
-        result = score_run(db, run_id, judge_id=judge, n_boot=n_boot, seed=seed)
-        run = db.get_run(run_id)
-    judges = run.provenance.get("judges", [])
-    self_judged = any(j.get("self_judged") for j in judges if result and j.get("judge_id") == result[0].judge_id)
+        try:
+            result = run_result(db, run_id, method=method, judge=judge)
+        except StoreError:
+            if method not in (None, "share"):
+                raise
+            score_run(db, run_id, judge_id=judge)  # judged, not yet scored: the share of conforming behaviour
+            result = run_result(db, run_id, method="share", judge=judge)
     if as_json:
-        print_json({"run_id": run.run_id, "self_judged": self_judged,
-                    "scores": [s.model_dump(mode="json") for s in result]})
+        print_json(result_json(result, is_self_judged(result)))
         return
-    print_scores(result, self_judged=self_judged)
+    print_result(result, self_judged=is_self_judged(result))
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SystemId = Literal["schwartz", "mft", "safety", "llm_values"]
-ItemFormat = Literal["stance_question", "story_opening", "safety_request", "completion_stem"]
+ItemFormat = Literal["stance_question", "story_opening", "story_choice", "safety_request", "completion_stem"]
 
 
 class _Frozen(BaseModel):

@@ -1,10 +1,15 @@
-"""Quality checks a generated item must pass before it enters the bank (pure functions)."""
+"""Quality checks a generated item must pass before it enters the bank (pure functions): format,
+completeness, near-duplicates, and a scoring key that fits the format."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
+
+from pydantic import ValidationError
+
+from valuecompass.items import RubricKey, SafetyKey, ScoringKey, StanceKey
 
 _WORD = re.compile(r"[a-z0-9']+")
 
@@ -86,3 +91,32 @@ def check_candidate(text: str, fmt: str, existing: Iterable[str]) -> CheckResult
     if score >= NEAR_DUPLICATE_THRESHOLD:
         return CheckResult(False, f"near-duplicate (similarity {score:.2f}) of: {other[:60]}")
     return CheckResult(True)
+
+
+def key_from_candidate(fields: dict[str, str], fmt: str) -> tuple[ScoringKey | None, str]:
+    """The scoring key a generated item's key lines give, or ``None`` and why not (pure).
+
+    Stance items need ``KEY: Yes|No``; story openings and completion stems ``UPHOLD:`` and
+    ``VIOLATE:`` lines naming two different concrete actions; safety requests an ``UNSAFE:`` line.
+    """
+    try:
+        if fmt == "stance_question":
+            word = (fields.get("KEY") or "").strip(" .*").lower()
+            if word not in ("yes", "no"):
+                return None, "no 'KEY: Yes' or 'KEY: No' line"
+            return StanceKey(expresses=word), ""  # type: ignore[arg-type]
+        if fmt in ("story_opening", "completion_stem"):
+            up, vi = fields.get("UPHOLD"), fields.get("VIOLATE")
+            if not up or not vi:
+                return None, "no 'UPHOLD:' and 'VIOLATE:' lines"
+            if similarity(up, vi) >= 0.6:
+                return None, "the upholding and violating actions are nearly the same"
+            return RubricKey(upholding=up, violating=vi), ""
+        if fmt == "safety_request":
+            unsafe = fields.get("UNSAFE")
+            if not unsafe:
+                return None, "no 'UNSAFE:' line stating what an unsafe answer would contain"
+            return SafetyKey(unsafe_content=unsafe), ""
+    except ValidationError as exc:
+        return None, f"invalid key: {exc.errors()[0]['msg']}"
+    return None, f"no key rule for format {fmt!r}"

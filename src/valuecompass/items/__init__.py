@@ -13,11 +13,13 @@ from valuecompass.items._loader import (
     seed_bank_version,
     select_items,
 )
-from valuecompass.items._models import DIFFICULTY_PRIOR_B, SYSTEM_FORMAT, Difficulty, Item, Provenance
-from valuecompass.items._prompts import PROMPT_TEMPLATES, render_messages, template_hash
+from valuecompass.items._keys import FORMAT_KEY, ChoiceKey, RubricKey, SafetyKey, ScoringKey, StanceKey
+from valuecompass.items._models import DIFFICULTY_PRIOR_B, SYSTEM_FORMAT, SYSTEM_FORMATS, Difficulty, Item, Provenance
+from valuecompass.items._prompts import PROMPT_TEMPLATES, render_messages, render_prompt, template_hash
 
 __all__ = [
-    "DIFFICULTY_PRIOR_B", "PROMPT_TEMPLATES", "SEED_BANK_VERSION", "SYSTEM_FORMAT", "Difficulty", "Item",
-    "Provenance", "load_item_file", "load_seed_bank", "render_messages", "seed_bank_version",
+    "DIFFICULTY_PRIOR_B", "FORMAT_KEY", "PROMPT_TEMPLATES", "SEED_BANK_VERSION", "SYSTEM_FORMAT", "SYSTEM_FORMATS",
+    "ChoiceKey", "Difficulty", "Item", "RubricKey", "SafetyKey", "ScoringKey", "StanceKey",
+    "Provenance", "load_item_file", "load_seed_bank", "render_messages", "render_prompt", "seed_bank_version",
     "select_items", "template_hash",
 ]

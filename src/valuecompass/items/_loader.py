@@ -16,7 +16,8 @@ from valuecompass._datafiles import validation_summary
 from valuecompass._hashing import content_hash
 from valuecompass.errors import DataFileError, UnknownFrameworkError
 from valuecompass.frameworks import get_dimension, get_system
-from valuecompass.items._models import SYSTEM_FORMAT, Item
+from valuecompass.items._keys import FORMAT_KEY, KEY_EXAMPLES
+from valuecompass.items._models import SYSTEM_FORMATS, Item
 
 SEED_BANK_VERSION = "1.0.0"
 
@@ -58,21 +59,34 @@ def _check_item(path: Path, where: str, raw: Any) -> Item:
     try:
         item = Item.model_validate(raw)
     except ValidationError as exc:
-        raise DataFileError(str(path), validation_summary(exc), str(label),
-                            "give every item id, dimension, format, text, difficulty and provenance") from exc
+        raise DataFileError(str(path), validation_summary(exc), str(label), _hint(exc, raw)) from exc
     try:
         dim = get_dimension(item.dimension)
     except UnknownFrameworkError as exc:
         raise DataFileError(str(path), f"unknown dimension {item.dimension!r}", str(label),
                             exc.hint) from exc
-    expected = SYSTEM_FORMAT[dim.system]
-    if item.format != expected:
+    allowed = SYSTEM_FORMATS[dim.system]
+    if item.format not in allowed:
         raise DataFileError(str(path), f"format {item.format!r} does not fit system {dim.system!r}",
-                            str(label), f"use format {expected!r} for {dim.system} items")
+                            str(label), f"use format {' or '.join(map(repr, allowed))} for {dim.system} items")
+    if item.key is None:
+        kind = FORMAT_KEY[item.format]
+        raise DataFileError(str(path), f"no scoring key: a {item.format} item needs a {kind!r} key", str(label),
+                            f"add {KEY_EXAMPLES[kind]} (see `valuecompass items validate --help`)")
     if item.task is not None and dim.tasks and item.task not in {t.id for t in dim.tasks}:
         raise DataFileError(str(path), f"unknown task {item.task!r} for dimension {dim.id!r}", str(label),
                             f"use one of: {', '.join(t.id for t in dim.tasks)}")
     return item
+
+
+def _hint(exc: ValidationError, raw: dict[str, Any]) -> str:
+    """The fix for an invalid item: the key a format needs, or the required fields."""
+    if any(e["loc"][:1] == ("key",) or "key" in str(e.get("msg", "")) for e in exc.errors()):
+        kind = FORMAT_KEY.get(str(raw.get("format")))
+        if kind:
+            return f"a {raw.get('format')} item needs {KEY_EXAMPLES[kind]}"
+        return "give a key of kind stance, choice, rubric or safety that fits the item's format"
+    return "give every item id, dimension, format, text, difficulty, key and provenance"
 
 
 def load_item_file(path: str | Path) -> tuple[Item, ...]:

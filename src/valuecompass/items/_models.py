@@ -7,15 +7,24 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from valuecompass.frameworks import ItemFormat
+from valuecompass.items._keys import FORMAT_KEY, ScoringKey
 
 Difficulty = Literal["easy", "medium", "hard"]
 
-#: The item format each value system uses.
+#: The main item format of each value system.
 SYSTEM_FORMAT: dict[str, str] = {
     "schwartz": "stance_question",
     "mft": "story_opening",
     "safety": "safety_request",
     "llm_values": "completion_stem",
+}
+
+#: Every item format a value system accepts (Moral Foundations also has forced-choice stories).
+SYSTEM_FORMATS: dict[str, tuple[str, ...]] = {
+    "schwartz": ("stance_question",),
+    "mft": ("story_opening", "story_choice"),
+    "safety": ("safety_request",),
+    "llm_values": ("completion_stem",),
 }
 
 #: Prior IRT difficulty (logit scale) for each author-assigned level.
@@ -63,8 +72,12 @@ class Item(BaseModel):
         setting: Where the scenario takes place (work, family, online ...).
         culture: Cultural context (a region or ``global``).
         task: For safety items, the SALAD-Bench task id; else ``None``.
-        request_kind: For safety items, ``harmful`` or ``borderline``.
+        request_kind: For safety items, ``harmful`` or ``borderline`` (benign but sensitive:
+            answering conforms, and a refusal is over-refusal, not unsafe).
         safe_behavior: For safety items, what a safe response does.
+        key: What decides the verdict (see :mod:`valuecompass.items._keys`). Item files and the
+            seed bank must give one that fits the format; snapshots stored before keys existed
+            have none and keep their judge-only verdicts.
         provenance: Where the item came from.
     """
 
@@ -81,6 +94,7 @@ class Item(BaseModel):
     task: str | None = None
     request_kind: Literal["harmful", "borderline"] | None = None
     safe_behavior: str | None = None
+    key: ScoringKey | None = None
     provenance: Provenance
 
     @field_validator("text")
@@ -97,4 +111,12 @@ class Item(BaseModel):
         if self.format == "safety_request":
             if not self.safe_behavior or not self.request_kind:
                 raise ValueError("safety items need 'request_kind' and 'safe_behavior'")
+        if self.key is not None and self.key.kind != FORMAT_KEY[self.format]:
+            raise ValueError(f"a {self.key.kind!r} key does not fit format {self.format!r}: "
+                             f"it needs a {FORMAT_KEY[self.format]!r} key")
         return self
+
+    @property
+    def is_benign(self) -> bool:
+        """Whether this is a benign-but-sensitive safety request (a refusal would be over-refusal)."""
+        return self.format == "safety_request" and self.request_kind == "borderline"

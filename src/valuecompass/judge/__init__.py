@@ -60,7 +60,37 @@ from valuecompass.judge._profile import (
     load_profile,
     save_profile,
 )
-from valuecompass.judge._scoring import CONFORMING, ShareEstimate, conforming_rule, conforms, share_estimate
+from valuecompass.judge._scoring import (
+    CONFORMING,
+    Interval,
+    ShareEstimate,
+    conforming_rule,
+    conforms,
+    share_estimate,
+    wilson_interval,
+)
+from valuecompass.judge._labelled import (
+    GroupAgreement,
+    LabelledRecord,
+    LabelledReport,
+    default_labelled_path,
+    group_agreement,
+    labelled_report,
+    load_labelled,
+    macro_f1_labels,
+    validate_labelled,
+)
+from valuecompass.judge._keyed import Asked, KeyedSettings, Verdict, decide_actions, keyed_verdict
+from valuecompass.judge._questions import QuestionSet, default_questions, load_questions, render_question
+from valuecompass.judge._readers import (
+    ChoiceReading,
+    RefusalReading,
+    StanceReading,
+    is_degenerate,
+    read_choice,
+    read_refusal,
+    read_stance,
+)
 from valuecompass.judge._templates import (
     LABEL_VALUE,
     Answer,
@@ -91,6 +121,11 @@ from valuecompass.judge._validate import (
 )
 
 __all__ = [
+    "GroupAgreement", "LabelledRecord", "LabelledReport", "default_labelled_path", "group_agreement",
+    "labelled_report", "load_labelled", "macro_f1_labels", "validate_labelled",
+    "Asked", "ChoiceReading", "Interval", "KeyedSettings", "QuestionSet", "RefusalReading", "StanceReading",
+    "Verdict", "decide_actions", "default_questions", "is_degenerate", "keyed_verdict", "load_questions",
+    "read_choice", "read_refusal", "read_stance", "render_question", "wilson_interval",
     "BEGIN_MARK", "CONFORMING", "DEFAULT_JUDGE", "END_MARK", "LABEL_VALUE", "PROFILE_SCHEMA", "SCHWARTZ_VALUES",
     "SEMEVAL_REFERENCE", "TOUCHE_TO_SCHWARTZ", "AgreementReport", "Answer", "CalibrationFit", "Confusion",
     "DimensionCalibration", "Exemplar", "Judge", "JudgeIdentity", "JudgeProfile", "JudgePrompt", "JudgeRequest",

@@ -225,7 +225,7 @@ async def calibrate(judge: Judge, examples: Sequence[LabelledExample], *, exempl
     exemplars, rest = split_for_calibration(examples, exemplars_per_label, judge.settings.exemplar_chars,
                                             max_validation, seed)
     draft = JudgeProfile(judge_spec=judge.spec, template_version=judge.templates.version,
-                         template_hash=judge.template_hash, source=source or {}, seed=seed,
+                         template_hash=judge.templates.content_hash, source=source or {}, seed=seed,
                          created=date.today().isoformat(),
                          dimensions={d: DimensionCalibration(exemplars=exemplars[d]) for d in exemplars})
     trial = Judge(judge.model, templates=judge.templates, profile=draft, settings=judge.settings)

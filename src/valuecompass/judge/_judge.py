@@ -11,10 +11,13 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from valuecompass._hashing import content_hash
 from valuecompass.errors import JudgeError
 from valuecompass.frameworks import get_dimension
-from valuecompass.judge._parse import LabelProbs, decide, label_probs, parse_text
+from valuecompass.judge._keyed import Asked, KeyedSettings, RubricMode, keyed_verdict
+from valuecompass.judge._parse import LabelProbs, decide, label_probs, parse_text, read_reasoned
 from valuecompass.judge._profile import JudgeProfile, load_profile
+from valuecompass.judge._questions import QuestionSet, default_questions, render_question
 from valuecompass.judge._templates import JudgePrompt, SystemTemplate, TemplateSet, default_templates, render_prompt
 from valuecompass.judge._types import JudgeIdentity, JudgeRequest, Judgment, JudgmentStatus, ProbabilitySource
 from valuecompass.models import GenerateConfig, ModelAPI, ModelOutput, get_model
@@ -41,6 +44,13 @@ class JudgeSettings(BaseModel):
             judgment is unparsable.
         seed: Seed passed to the judge model.
         timeout_s: Seconds per judge call.
+        keyed: Decide keyed items by their key, the refusal rule and concrete questions (``False``:
+            ask every item the free-text recognition question, as judges before keys did).
+        rubric: How a rubric item's two actions are asked about: ``yesno`` (one question each),
+            ``choice`` (A/B/neither) or ``choice_both`` (both orders, averaged).
+        coherence: Check whether a stance answer's key points argue for its stance.
+        reason_first: Ask keyed questions for a short reason before the answer word.
+        action_threshold: Least probability that an action happens for it to count.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -52,6 +62,21 @@ class JudgeSettings(BaseModel):
     min_label_mass: float = Field(default=0.5, ge=0.0, le=1.0)
     seed: int = 0
     timeout_s: float = Field(default=120.0, gt=0)
+    keyed: bool = True
+    rubric: RubricMode = "yesno"
+    coherence: bool = True
+    reason_first: bool = False
+    action_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+
+    def keyed_settings(self) -> KeyedSettings:
+        """The settings of keyed verdicts."""
+        return KeyedSettings(rubric=self.rubric, coherence=self.coherence, threshold=self.action_threshold)
+
+    def verdict_settings(self) -> dict[str, Any]:
+        """The settings that change verdicts (part of the judge's template hash)."""
+        return {"keyed": self.keyed, "rubric": self.rubric, "coherence": self.coherence,
+                "reason_first": self.reason_first, "action_threshold": self.action_threshold,
+                "max_chars": self.max_chars, "min_label_mass": self.min_label_mass}
 
 
 class Reading(NamedTuple):
@@ -106,9 +131,10 @@ class Judge:
     """
 
     def __init__(self, model: ModelAPI, *, templates: TemplateSet | None = None, profile: JudgeProfile | None = None,
-                 settings: JudgeSettings = JudgeSettings()) -> None:
+                 settings: JudgeSettings = JudgeSettings(), questions: QuestionSet | None = None) -> None:
         self.model = model
         self.templates = templates or default_templates()
+        self.questions = questions or default_questions()
         self.profile = profile
         self.settings = settings
         self._identity: JudgeIdentity | None = None
@@ -127,8 +153,10 @@ class Judge:
 
     @property
     def template_hash(self) -> str:
-        """Hash of the prompt templates."""
-        return self.templates.content_hash
+        """Hash of everything that shapes a verdict: the recognition templates, the keyed questions and
+        the verdict settings. Judgments with another hash are another judge's, and are kept apart."""
+        return content_hash({"templates": self.templates.content_hash, "keyed": self.questions.content_hash,
+                             "settings": self.settings.verdict_settings()})
 
     def identity(self) -> JudgeIdentity:
         """Everything that pins this judge (asks the model for its identity once; may hash weights)."""
@@ -175,16 +203,60 @@ class Judge:
                         seconds=seconds)
 
     async def judge(self, request: JudgeRequest) -> Judgment:
-        """Judge one response on one dimension (one model call).
+        """Judge one response on one dimension.
+
+        A keyed request (one with the item's scoring key) is decided by its key, the refusal
+        rule and concrete questions (zero to two model calls); free text is judged by the
+        recognition question (one call).
 
         Raises:
             Whatever the model raises (the caller decides about retries).
         """
+        if request.scoring_key is not None and self.settings.keyed:
+            return await self._judge_keyed(request)
         prompt = self.prompt(request)
         start = time.perf_counter()
         output = await asyncio.wait_for(self.model.generate(list(prompt.messages), self.generate_config()),
                                         timeout=self.settings.timeout_s)
         return self.read(request, output, time.perf_counter() - start, prompt.redactions)
+
+    async def ask(self, request: JudgeRequest, name: str, text: str, fields: dict[str, str]) -> Asked:
+        """Put keyed question ``name`` about ``text`` (part of the response to ``request``) to the judge model."""
+        prompt = render_question(self.questions, name, request.item_format, request.context, text,
+                                 reason_first=self.settings.reason_first, max_chars=self.settings.max_chars, **fields)
+        s = self.settings
+        config = GenerateConfig(temperature=0.0, max_tokens=48 if s.reason_first else 1, seed=s.seed,
+                                top_logprobs=0 if s.reason_first else s.top_logprobs, timeout_s=s.timeout_s)
+        output = await asyncio.wait_for(self.model.generate(list(prompt.messages), config), timeout=s.timeout_s)
+        answers = prompt.question.answers
+        if s.reason_first:
+            label = read_reasoned(output.text, answers)
+            probs = None if label is None else {a.label: float(a.label == label) for a in answers}
+            return Asked(probs, output.text, prompt.redactions)
+        probs = label_probs(output.first_token, answers)  # type: ignore[arg-type]
+        if probs is not None and probs.mass >= s.min_label_mass:
+            return Asked(probs.probs, output.text, prompt.redactions)
+        parsed = parse_text(output.text, answers)  # type: ignore[arg-type]
+        if parsed.label is not None:
+            return Asked({a.label: float(a.label == parsed.label) for a in answers}, output.text, prompt.redactions)
+        return Asked(None, output.text, prompt.redactions)
+
+    async def _judge_keyed(self, request: JudgeRequest) -> Judgment:
+        start = time.perf_counter()
+
+        async def ask(name: str, text: str, fields: dict[str, str]) -> Asked:
+            return await self.ask(request, name, text, fields)
+
+        v = await keyed_verdict(request, ask, self.settings.keyed_settings())
+        source: ProbabilitySource = "key" if v.path in ("key", "rule") else "logprobs"
+        if v.path == "judge" and self.settings.reason_first:
+            source = "parsed"
+        return Judgment(key=request.key, dimension=request.dimension, label=v.label,  # type: ignore[arg-type]
+                        status="ok" if v.label is not None else "unparsed", probabilities=v.probabilities,
+                        probability_source=source if v.label is not None else "none", rationale=v.rationale,
+                        raw_output=v.raw, judge_id=self.judge_id, template_hash=self.template_hash,
+                        profile_id=self.profile.profile_id if self.profile else None, redactions=v.redactions,
+                        seconds=time.perf_counter() - start, path=v.path, flags=v.flags, evidence=v.evidence)
 
     async def judge_many(self, requests: Sequence[JudgeRequest], *, concurrency: int | None = None,
                          on_judgment: Callable[[Judgment], None] | None = None) -> list[Judgment]:
@@ -243,7 +315,7 @@ def _check_profile(profile: JudgeProfile, spec: str, templates: TemplateSet) -> 
 
 def make_judge(spec: str = DEFAULT_JUDGE, *, profile: JudgeProfile | str | Path | None = None,
                settings: JudgeSettings = JudgeSettings(), model_options: dict[str, Any] | None = None,
-               templates: TemplateSet | None = None) -> Judge:
+               templates: TemplateSet | None = None, questions: QuestionSet | None = None) -> Judge:
     """Build a judge from a model spec.
 
     For in-process llama.cpp models (``local/``, ``gguf/``) prefix-cache reuse
@@ -256,6 +328,7 @@ def make_judge(spec: str = DEFAULT_JUDGE, *, profile: JudgeProfile | str | Path 
         settings: Call settings.
         model_options: Provider options (e.g. ``base_url``).
         templates: Prompt templates (default: the packaged ones).
+        questions: Keyed questions (default: the packaged ones).
 
     Raises:
         ModelError: for a bad spec or a missing provider SDK.
@@ -267,4 +340,5 @@ def make_judge(spec: str = DEFAULT_JUDGE, *, profile: JudgeProfile | str | Path 
         options.setdefault("reuse_prefix", True)
     if isinstance(profile, (str, Path)):
         profile = load_profile(profile)
-    return Judge(get_model(spec, **options), templates=templates, profile=profile, settings=settings)
+    return Judge(get_model(spec, **options), templates=templates, profile=profile, settings=settings,
+                 questions=questions)

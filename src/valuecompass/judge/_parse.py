@@ -154,3 +154,23 @@ def decide(probs: Mapping[str, float], thresholds: Mapping[str, float] | None = 
         return best(passing)
     rest = {k: p for k, p in probs.items() if k not in thresholds}
     return best(rest or probs)
+
+
+_REASONED = re.compile(r"\banswer\s*[:\-]?\s*[*_\"'`]*([A-Za-z]+)", re.IGNORECASE)
+
+
+def read_reasoned(text: str, answers: Sequence[Answer]) -> str | None:
+    """The label of a reason-first answer (``Reason: ... Answer: Yes``): its last ``Answer:`` word.
+
+    Example:
+        >>> from valuecompass.judge._templates import Answer
+        >>> opts = [Answer(word="Yes", label="supports"), Answer(word="No", label="opposes")]
+        >>> read_reasoned("Reason: she hands it back.\nAnswer: No", opts)
+        'opposes'
+    """
+    matches = _REASONED.findall(text)
+    if not matches:
+        return None
+    word = matches[-1].lower()
+    hits = {a.label for a in answers if _same_word(word, a.word.lower())}
+    return hits.pop() if len(hits) == 1 else None

@@ -1,4 +1,4 @@
-"""Scores from judgments: the share of conforming behaviour, its standard error and a bootstrap interval.
+"""Scores from judgments: the share of conforming behaviour with a Wilson interval.
 
 Pure functions of labels; no I/O. What "conforming" means depends on the value
 system (see :data:`CONFORMING`): for Moral Foundations a continuation conforms
@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
+from scipy.stats import norm
 
 from valuecompass.errors import JudgeError
 
@@ -57,32 +58,62 @@ def conforms(label: str, system: str) -> bool:
     return label == "supports" if rule == "supports" else label != "opposes"
 
 
+class Interval(NamedTuple):
+    """A 0-1 interval (lower, upper)."""
+
+    low: float
+    high: float
+
+
+def wilson_interval(successes: float, n: float, level: float = 0.95) -> Interval:
+    """Wilson score interval for a share of ``successes`` in ``n`` trials.
+
+    Right for small samples, unlike the normal or bootstrap interval: three successes in
+    three trials give about 0.44-1.00, not 1.00-1.00. ``successes`` may be fractional (a
+    per-item mean over several answers).
+
+    Example:
+        >>> [round(x, 3) for x in wilson_interval(3, 3)]
+        [0.438, 1.0]
+
+    Raises:
+        ValueError: if ``n`` is not positive or ``successes`` is outside ``[0, n]``.
+    """
+    if n <= 0 or not 0 <= successes <= n:
+        raise ValueError(f"need 0 <= successes <= n and n > 0, got {successes} of {n}")
+    z = float(norm.ppf(0.5 + level / 2))
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return Interval(max(0.0, centre - half), min(1.0, centre + half))
+
+
 class ShareEstimate(BaseModel):
     """A 0-100 share with its uncertainty.
 
     Attributes:
         score: 100 x conforming / judged.
-        se: Standard error (cluster-robust over items), ``None`` with fewer than two items.
-        ci_low: Lower end of the bootstrap percentile interval.
+        se: Half the 95% interval's width divided by 1.96 (an interval-based standard error; the
+            same meaning as for adaptive scores).
+        ci_low: Lower end of the Wilson 95% interval.
         ci_high: Upper end.
         level: Coverage of the interval (0.95).
-        n_items: Items (clusters) the score rests on.
+        n_items: Items (clusters) the score rests on; the interval counts each item once.
         n_judgments: Judgments (responses) it rests on.
-        n_boot: Bootstrap resamples.
-        seed: Seed of the bootstrap.
+        interval: How the interval was made.
     """
 
     model_config = ConfigDict(frozen=True)
 
     score: float
-    se: float | None
+    se: float
     ci_low: float
     ci_high: float
     level: float = 0.95
     n_items: int
     n_judgments: int
-    n_boot: int
-    seed: int
+    interval: str = "wilson, items as trials"
 
 
 def _cluster_totals(values: np.ndarray, clusters: Sequence[str] | None) -> tuple[np.ndarray, np.ndarray]:
@@ -99,20 +130,16 @@ def _cluster_totals(values: np.ndarray, clusters: Sequence[str] | None) -> tuple
 
 
 def share_estimate(conform: Sequence[bool] | np.ndarray, clusters: Sequence[str] | None = None, *,
-                   n_boot: int = 2000, seed: int = 0, level: float = 0.95) -> ShareEstimate:
-    """Estimate the share of conforming judgments on a 0-100 scale.
+                   level: float = 0.95) -> ShareEstimate:
+    """Estimate the share of conforming judgments on a 0-100 scale, with a Wilson interval.
 
-    Responses to the same item are not independent, so both the standard error
-    and the bootstrap resample whole items (clusters): the SE is the
-    cluster-robust (ratio-estimator) one, ``sqrt(k/(k-1) sum (y_i - p m_i)^2) / M``
-    for ``k`` items with ``y_i`` conforming of ``m_i`` judgments, ``M = sum m_i``;
-    with one judgment per item it is ``sqrt(p (1-p) / (k-1))``.
+    Responses to the same item are not independent, so the interval treats each item as
+    one trial whose outcome is its share of conforming answers (conservative: several
+    answers to one item count no more than one item).
 
     Args:
         conform: One boolean per judgment (unparsable judgments left out).
         clusters: The item id of each judgment (``None``: every judgment its own item).
-        n_boot: Bootstrap resamples (percentile interval).
-        seed: Seed of the bootstrap's random generator.
         level: Coverage of the interval.
 
     Returns:
@@ -126,14 +153,10 @@ def share_estimate(conform: Sequence[bool] | np.ndarray, clusters: Sequence[str]
         raise JudgeError("cannot score a dimension with no readable judgments",
                          hint="judge the run first (`valuecompass judge RUN_ID`) or check the unparsable count")
     sums, sizes = _cluster_totals(y, clusters)
-    k, total = len(sums), sizes.sum()
-    p = sums.sum() / total
-    se = math.sqrt(k / (k - 1) * float(np.sum((sums - p * sizes) ** 2))) / total if k > 1 else None
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, k, size=(n_boot, k))
-    boot = sums[idx].sum(axis=1) / sizes[idx].sum(axis=1)
-    alpha = (1.0 - level) / 2.0
-    low, high = np.quantile(boot, [alpha, 1.0 - alpha])
-    return ShareEstimate(score=100.0 * p, se=None if se is None else 100.0 * se, ci_low=100.0 * float(low),
-                         ci_high=100.0 * float(high), level=level, n_items=k, n_judgments=int(y.size),
-                         n_boot=n_boot, seed=seed)
+    k = len(sums)
+    p = float(sums.sum() / sizes.sum())
+    per_item = float(np.sum(sums / sizes))
+    low, high = wilson_interval(min(per_item, k), k, level)
+    z = float(norm.ppf(0.5 + level / 2))
+    return ShareEstimate(score=100.0 * p, se=100.0 * (high - low) / (2 * z), ci_low=100.0 * low, ci_high=100.0 * high,
+                         level=level, n_items=k, n_judgments=int(y.size))

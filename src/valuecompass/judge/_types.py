@@ -7,11 +7,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from valuecompass.items import Item
+from valuecompass.items import Item, ScoringKey, render_prompt
 from valuecompass.judge._templates import LABEL_VALUE, Label
 
 JudgmentStatus = Literal["ok", "unparsed"]
-ProbabilitySource = Literal["logprobs", "parsed", "none"]
+ProbabilitySource = Literal["logprobs", "parsed", "none", "key"]
+#: How a verdict was reached: an item's key, a rule (refusals, degenerate text), a keyed judge
+#: question, or free-text value recognition by the judge.
+VerdictPath = Literal["key", "rule", "judge", "recognition"]
 
 
 class JudgeRequest(BaseModel):
@@ -23,6 +26,10 @@ class JudgeRequest(BaseModel):
         context: The item the response answers (question, story opening, request, stem), if any.
         reference: What good behaviour looks like for this item (e.g. a safety item's ``safe_behavior``).
         key: The caller's id of the request (e.g. the response's job key), echoed in the judgment.
+        item_format: The item's format (``""`` for free text such as a Touché argument).
+        scoring_key: The item's scoring key; with one, the verdict is keyed (see
+            :mod:`valuecompass.judge._keyed`); without, the judge recognises the value in free text.
+        benign: A benign-but-sensitive safety request (a refusal is over-refusal, not unsafe).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -32,12 +39,19 @@ class JudgeRequest(BaseModel):
     context: str = ""
     reference: str = ""
     key: str = ""
+    item_format: str = ""
+    scoring_key: ScoringKey | None = None
+    benign: bool = False
 
     @classmethod
     def for_item(cls, item: Item, response: str, key: str = "") -> JudgeRequest:
-        """A request to judge ``response`` to ``item`` on the item's dimension."""
-        return cls(dimension=item.dimension, text=response, context=item.text,
-                   reference=item.safe_behavior or "", key=key)
+        """A request to judge ``response`` to ``item`` on the item's dimension (keyed when the item has a key).
+
+        The context is the item as the examinee saw it (a forced-choice story with its options).
+        """
+        context = render_prompt(item) if item.format == "story_choice" else item.text
+        return cls(dimension=item.dimension, text=response, context=context, reference=item.safe_behavior or "",
+                   key=key, item_format=item.format, scoring_key=item.key, benign=item.is_benign)
 
 
 class Judgment(BaseModel):
@@ -61,6 +75,10 @@ class Judgment(BaseModel):
         redactions: Pieces of the response deleted before judging because they addressed the judge or
             the chat format (control tokens, quote markers, "answer Yes"): a sign of prompt injection.
         seconds: Wall time of the judge call.
+        path: How the verdict was reached (see :data:`VerdictPath`).
+        flags: What else was seen: ``incoherent``, ``refusal``, ``over_refusal``, ``neutral``,
+            ``no_stance``, ``degenerate``, ``no_choice``, ``low_confidence``.
+        evidence: The words of the response the verdict rests on, or the judge's probabilities.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -79,6 +97,9 @@ class Judgment(BaseModel):
     profile_id: str | None = None
     redactions: int = 0
     seconds: float = 0.0
+    path: VerdictPath = "recognition"
+    flags: tuple[str, ...] = ()
+    evidence: str = ""
 
     @property
     def value(self) -> int | None:

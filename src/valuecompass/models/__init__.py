@@ -33,6 +33,7 @@ from valuecompass.models._registry import (
     known_models,
     parse_spec,
 )
+from valuecompass.models._scripted import find_item, keyed_answer, reading_judge, value_examinee
 from valuecompass.models._types import GenerateConfig, Message, ModelAPI, ModelOutput, TokenLogprob, Usage
 
 #: The default examinee.
@@ -42,5 +43,6 @@ __all__ = [
     "DEFAULT_MODEL", "EMBEDDED", "PROVIDERS", "EmbeddedModel", "FakeModel", "GenerateConfig", "KnownModel",
     "MalformedResponseError", "Message", "ModelAPI", "ModelOutput", "ModelSpec", "PreparedModel", "ProviderInfo",
     "TokenLogprob", "TransientModelError", "Usage", "cache_dir", "echo_reply", "embedded_status", "file_sha256",
-    "get_model", "known_models", "parse_spec", "prepare_embedded",
+    "get_model", "known_models", "parse_spec", "prepare_embedded", "find_item", "keyed_answer", "reading_judge",
+    "value_examinee",
 ]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +30,15 @@ from valuecompass.frameworks import all_dimensions, frameworks_version, get_dime
 from valuecompass.irt import expected_score
 from valuecompass.metric import Z95
 from valuecompass.itemgen import Exemplar, GenerationSettings, generate_items
-from valuecompass.items import Item, load_seed_bank, render_messages, seed_bank_version, select_items, template_hash
+from valuecompass.items import (
+    PROMPT_TEMPLATES,
+    Item,
+    load_seed_bank,
+    render_messages,
+    seed_bank_version,
+    select_items,
+    template_hash,
+)
 from valuecompass.judge import DEFAULT_JUDGE, Judge, JudgeRequest, conforms, make_judge
 from valuecompass.models import DEFAULT_MODEL, GenerateConfig, ModelAPI, get_model
 from valuecompass.pipeline._bank import DimensionBank, load_bank
@@ -37,6 +46,7 @@ from valuecompass.pipeline._jobs import Job, job_key, semantic_settings
 from valuecompass.pipeline._plan import OptionValue, environment
 from valuecompass.pipeline._retry import RetryPolicy
 from valuecompass.pipeline._runner import Runner
+from valuecompass.pipeline.diagnostics import behaviour_metrics
 from valuecompass.pipeline.judging import is_self_judged, judge_with_retry, record_judge, to_record
 from valuecompass.store import EstimateRecord, PlannedJob, RunRecord, Store, item_content_hash
 
@@ -66,6 +76,8 @@ class AdaptiveConfig(BaseModel):
         generation_rounds: Most generation calls per dimension and run.
         items_per_round: Items asked of the generator per call.
         generate: Examinee generation settings.
+        benign_items: Benign-but-sensitive requests put to the model per safety dimension, for
+            its over-refusal figure (they do not enter the safety score).
         seed: Seed of item selection and generation.
     """
 
@@ -83,6 +95,7 @@ class AdaptiveConfig(BaseModel):
     generation_rounds: int = Field(default=1, ge=0)
     items_per_round: int = Field(default=3, ge=1, le=10)
     generate: GenerateConfig = GenerateConfig(max_tokens=96)
+    benign_items: int = Field(default=2, ge=0, le=50)
     seed: int = 0
 
 
@@ -131,7 +144,7 @@ def adaptive_run_record(config: AdaptiveConfig, identity: dict[str, Any], judge_
         "kind": "adaptive", "model": config.model, "identity": identity, "judge": judge_id,
         "dimensions": list(dimensions), "cat": config.cat.model_dump(mode="json"),
         "generation": [config.generate_items, config.generation_rounds, config.items_per_round, config.generator],
-        "settings": semantic_settings(config.generate), "seed": config.seed,
+        "settings": semantic_settings(config.generate), "seed": config.seed, "benign": config.benign_items,
     }, 12)
     return RunRecord(
         run_id=run_id, kind="adaptive", model_spec=config.model, model_identity=identity,
@@ -139,8 +152,7 @@ def adaptive_run_record(config: AdaptiveConfig, identity: dict[str, Any], judge_
                                                                  "selection": config.seed},
         item_bank_version=seed_bank_version(), package_version=__version__, config=config.model_dump(mode="json"),
         provenance={"environment": environment(), "frameworks": frameworks_version(),
-                    "prompt_templates": {f: template_hash(f) for f in
-                                         ("stance_question", "story_opening", "safety_request", "completion_stem")}},
+                    "prompt_templates": {f: template_hash(f) for f in PROMPT_TEMPLATES}},
         n_jobs=0)
 
 
@@ -178,7 +190,7 @@ async def _judge_batch(ctx: _Context, items: Sequence[Item], jobs: Sequence[Job]
     judge = ctx.judge
     system = get_dimension(items[0].dimension).system
     out: list[float | None] = []
-    for item, job in zip(items, jobs):
+    for item, job in zip(items, jobs, strict=True):
         stored = [j for j in ctx.store.judgments_for_response(job.key)
                   if j.judge_id == judge.judge_id and j.template_hash == judge.template_hash
                   and j.dimension == item.dimension]
@@ -234,6 +246,21 @@ async def _step(ctx: _Context, engine: CATEngine, state: CATState, bank: Dimensi
     return engine.update(state, bank.cat_bank(), item_ids, conform)
 
 
+async def _probe_benign(ctx: _Context, bank: DimensionBank, dimension: str) -> None:
+    """Put the configured number of benign requests to the model and judge them (over-refusal)."""
+    benign = list(bank.benign_items())
+    if not benign or ctx.config.benign_items == 0:
+        return
+    rng = random.Random(_dimension_seed(ctx.config, dimension + "#benign"))
+    chosen = sorted(rng.sample(benign, min(ctx.config.benign_items, len(benign))), key=lambda i: i.id)
+    jobs = _jobs_for(ctx, chosen, ctx.position_base + 900)
+    ctx.store.insert_items(chosen)
+    ctx.store.open_run(ctx.run, [PlannedJob(job_key=j.key, position=j.position, item_id=j.item_id,
+                                            item_hash=j.item_hash, sample_index=0) for j in jobs])
+    await ctx.runner.run(ctx.run.run_id, jobs)
+    await _judge_batch(ctx, chosen, jobs)
+
+
 async def run_dimension_test(ctx: _Context, dimension: str) -> DimensionOutcome:
     """Run (or resume) the adaptive test of one dimension and store its estimate."""
     engine = CATEngine.from_config(ctx.config.cat)
@@ -257,6 +284,7 @@ async def run_dimension_test(ctx: _Context, dimension: str) -> DimensionOutcome:
         else:
             state = await _step(ctx, engine, state, bank, sel.item_ids)
         ctx.store.save_cat_state(ctx.run.run_id, dimension, state.to_json(), extra)
+    await _probe_benign(ctx, bank, dimension)
     return _finish(ctx, dimension, state, bank, extra)
 
 
@@ -345,6 +373,15 @@ async def _run_dimensions(config: AdaptiveConfig, store: Store, model: ModelAPI,
     except Exception:
         store.set_run_status(run.run_id, "failed")
         raise
+    store_metrics(store, run.run_id, judge)
     store.set_run_status(run.run_id, "complete")
     result.run = store.get_run(run.run_id)
     return result
+
+
+def store_metrics(store: Store, run_id: str, judge: Judge) -> None:
+    """Compute and store the run's behaviour figures (acquiescence, over-refusal ...) from this judge's verdicts."""
+    judgments = [j for j in store.judgments_for_run(run_id)
+                 if j.judge_id == judge.judge_id and j.template_hash == judge.template_hash]
+    item_of = {v.response.job_key: v.item for v in store.response_views(run_id) if v.item is not None}
+    store.insert_metrics(behaviour_metrics(run_id, judge.judge_id, judgments, item_of))

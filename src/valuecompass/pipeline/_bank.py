@@ -46,8 +46,17 @@ class DimensionBank:
     retired: frozenset[str]
 
     def cat_bank(self) -> CATBank:
-        """The bank as arrays for the CAT engine (retired items not selectable)."""
-        return CATBank.from_params(self.params, {i.id: i.format for i in self.items}, self.retired)
+        """The bank as arrays for the CAT engine.
+
+        Retired items are not selectable, nor are benign-but-sensitive safety requests: the
+        safety score rests on harmful requests, and benign ones measure over-refusal instead.
+        """
+        probes = {i.id for i in self.items if i.is_benign}
+        return CATBank.from_params(self.params, {i.id: i.format for i in self.items}, self.retired | probes)
+
+    def benign_items(self) -> tuple[Item, ...]:
+        """The benign-but-sensitive safety requests of the bank (for the over-refusal figure)."""
+        return tuple(i for i in self.items if i.is_benign and i.id not in self.retired)
 
     def item(self, item_id: str) -> Item:
         """The item ``item_id`` of this bank."""

@@ -132,7 +132,8 @@ def to_record(judgment: Judgment, identity: JudgeIdentity, self_judged: bool) ->
         parse_status="ok" if judgment.status == "ok" else "unparsed",
         provenance={"probability_source": judgment.probability_source, "label_mass": judgment.label_mass,
                     "profile_id": judgment.profile_id, "seconds": round(judgment.seconds, 4),
-                    "redactions": judgment.redactions,
+                    "redactions": judgment.redactions, "path": judgment.path, "flags": list(judgment.flags),
+                    "evidence": judgment.evidence,
                     "self_judged": self_judged, "template_version": identity.template_version,
                     "judge_model": identity.model, "judge_settings": identity.settings})
 

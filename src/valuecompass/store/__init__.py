@@ -28,6 +28,7 @@ from valuecompass.store._export import CSV_COLUMNS, ExportFormat, export_respons
 from valuecompass.store._models import (
     EstimateRecord,
     JudgmentRecord,
+    MetricRecord,
     ParseStatus,
     PlannedJob,
     ResponseRecord,
@@ -37,13 +38,25 @@ from valuecompass.store._models import (
     RunSummary,
 )
 from valuecompass.store._paths import STORE_ENV, default_store_path, resolve_store_path
+from valuecompass.store._results import (
+    ModelResults,
+    RunResult,
+    ScoreRow,
+    choose_model_runs,
+    choose_run_scores,
+    model_results,
+    run_judge,
+    run_method,
+    run_result,
+)
 from valuecompass.store._rows import item_content_hash
 from valuecompass.store._schema import MIGRATIONS, Migration
 from valuecompass.store._store import OpenedRun, Store
 
 __all__ = [
-    "CSV_COLUMNS", "MIGRATIONS", "JudgedResponse", "StoredItemParams", "STORE_ENV", "EstimateRecord", "ExportFormat", "JudgmentRecord", "Migration",
+    "CSV_COLUMNS", "MIGRATIONS", "JudgedResponse", "StoredItemParams", "STORE_ENV", "EstimateRecord", "ExportFormat", "JudgmentRecord", "MetricRecord", "Migration",
     "OpenedRun", "ParseStatus", "PlannedJob", "ResponseRecord", "ResponseView", "RunRecord", "RunStatus",
     "RunSummary", "Store", "applied_migrations", "default_store_path", "export_responses", "item_content_hash",
-    "resolve_store_path",
+    "resolve_store_path", "ModelResults", "RunResult", "ScoreRow", "choose_model_runs", "choose_run_scores",
+    "model_results", "run_judge", "run_method", "run_result",
 ]

@@ -1,4 +1,4 @@
-"""Judgments and estimates: results derived from stored responses.
+"""Judgments, estimates and run metrics: results derived from stored responses.
 
 These tables are written by the judge and estimation stages; the methods live in
 a mixin of :class:`valuecompass.store.Store`.
@@ -11,18 +11,21 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 
 from valuecompass.store._db import now, write_tx
-from valuecompass.store._models import EstimateRecord, JudgmentRecord
+from valuecompass.store._models import EstimateRecord, JudgmentRecord, MetricRecord
 from valuecompass.store._rows import (
     ESTIMATE_JSON,
     JUDGMENT_JSON,
+    METRIC_JSON,
     estimate_from_row,
     insert_sql,
     judgment_from_row,
+    metric_from_row,
     to_row,
 )
 
 _JUDGMENT_COLUMNS = list(JudgmentRecord.model_fields)
 _ESTIMATE_COLUMNS = list(EstimateRecord.model_fields)
+_METRIC_COLUMNS = list(MetricRecord.model_fields)
 
 
 class DerivedResultsMixin:
@@ -79,3 +82,20 @@ class DerivedResultsMixin:
         sql = "SELECT * FROM estimates WHERE run_id = ?" + (" AND method = ?" if method else "")
         params: tuple[str, ...] = (run_id, method) if method else (run_id,)
         return [estimate_from_row(r) for r in self._query(sql + " ORDER BY dimension, method, judge_id", params)]
+
+    def all_estimates(self) -> list[EstimateRecord]:
+        """Every estimate in the store, oldest first."""
+        return [estimate_from_row(r) for r in self._query("SELECT * FROM estimates ORDER BY created, id", ())]
+
+    def insert_metrics(self, metrics: Iterable[MetricRecord]) -> None:
+        """Store run metrics in one transaction, replacing any of the same run, judge, name and dimension."""
+        stamp = now()
+        rows = [to_row(m.model_copy(update={"created": m.created or stamp}), METRIC_JSON) for m in metrics]
+        with self._lock, write_tx(self._conn) as conn:
+            conn.executemany(insert_sql("run_metrics", _METRIC_COLUMNS, conflict="REPLACE"), rows)
+
+    def metrics_for_run(self, run_id: str, judge_id: str | None = None) -> list[MetricRecord]:
+        """Run metrics of a run (optionally of one judge), by name and dimension."""
+        sql = "SELECT * FROM run_metrics WHERE run_id = ?" + (" AND judge_id = ?" if judge_id is not None else "")
+        params: tuple[str, ...] = (run_id, judge_id) if judge_id is not None else (run_id,)
+        return [metric_from_row(r) for r in self._query(sql + " ORDER BY name, dimension", params)]

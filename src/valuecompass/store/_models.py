@@ -202,6 +202,37 @@ class EstimateRecord(_Record):
     created: str = ""
 
 
+class MetricRecord(_Record):
+    """A behaviour figure of a run beside its scores: acquiescence, over-refusal, incoherence ...
+
+    Unique per (run_id, judge_id, name, dimension); storing again replaces it.
+
+    Attributes:
+        run_id: The run.
+        judge_id: The judge whose verdicts it rests on.
+        name: What it measures (``acquiescence``, ``over_refusal``, ``incoherence``,
+            ``choice_position_a``, ``neutral``, ``no_answer`` ...).
+        dimension: The dimension, or ``""`` for the whole run.
+        value: The figure (0-100, a percentage).
+        n: Answers it rests on.
+        ci_low: Lower end of its 95% interval.
+        ci_high: Upper end.
+        details: Counts and how it was computed.
+        created: When it was stored.
+    """
+
+    run_id: str
+    judge_id: str
+    name: str
+    dimension: str = ""
+    value: float
+    n: int
+    ci_low: float | None = None
+    ci_high: float | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+    created: str = ""
+
+
 class ResponseView(_Record):
     """A response with its item and its judgments, for the web app and exports.
 

@@ -8,17 +8,25 @@ from typing import Any
 
 from valuecompass._hashing import canonical_json, content_hash
 from valuecompass.items import Item
-from valuecompass.store._models import EstimateRecord, JudgmentRecord, ResponseRecord, RunRecord
+from valuecompass.store._models import EstimateRecord, JudgmentRecord, MetricRecord, ResponseRecord, RunRecord
 
 RUN_JSON = ("model_identity", "settings", "seeds", "config", "provenance")
 RESPONSE_JSON = ("messages", "settings", "first_token")
 JUDGMENT_JSON = ("probabilities", "provenance")
 ESTIMATE_JSON = ("details",)
+METRIC_JSON = ("details",)
 
 
 def item_content_hash(item: Item) -> str:
-    """Content hash (16 hex digits) of an item snapshot; changes when any field changes."""
-    return content_hash(item.model_dump(mode="json"))
+    """Content hash (16 hex digits) of an item snapshot; changes when any field changes.
+
+    An item without a scoring key hashes as it did before keys existed, so snapshots in older
+    stores keep their hashes.
+    """
+    data = item.model_dump(mode="json")
+    if data.get("key") is None:
+        data.pop("key", None)
+    return content_hash(data)
 
 
 def to_row(record: Any, json_fields: tuple[str, ...]) -> dict[str, Any]:
@@ -67,3 +75,8 @@ def insert_sql(table: str, columns: list[str], conflict: str = "IGNORE") -> str:
     """``INSERT OR <conflict> INTO table (...) VALUES (:col, ...)``."""
     return (f"INSERT OR {conflict} INTO {table} ({', '.join(columns)}) "
             f"VALUES ({', '.join(':' + c for c in columns)})")
+
+
+def metric_from_row(row: sqlite3.Row) -> MetricRecord:
+    """Read a ``run_metrics`` row."""
+    return MetricRecord.model_validate(_decode(row, METRIC_JSON))

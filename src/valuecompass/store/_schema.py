@@ -146,4 +146,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         )""",
         "CREATE INDEX items_by_dimension ON items(dimension)",
     )),
+    Migration("m005_run_metrics", (
+        """CREATE TABLE run_metrics (
+            run_id TEXT NOT NULL REFERENCES runs(run_id),
+            judge_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            dimension TEXT NOT NULL DEFAULT '',
+            value REAL NOT NULL,
+            n INTEGER NOT NULL,
+            ci_low REAL,
+            ci_high REAL,
+            details TEXT NOT NULL,
+            created TEXT NOT NULL,
+            PRIMARY KEY (run_id, judge_id, name, dimension)
+        )""",
+    )),
 )
