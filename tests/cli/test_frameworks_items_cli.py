@@ -55,7 +55,12 @@ def test_items_validate(cli, tmp_path):
     path = tmp_path / "mine.jsonl"
     path.write_text(json.dumps(good) + "\n")
     res = cli("items", "validate", str(path), "--json")
-    assert res.exit_code == 0 and res.json()["items"] == 1
+    assert res.exit_code == 0 and res.json()["items"] == 1 and res.json()["unbalanced"] == []
+    stance = {**good, "dimension": "power", "format": "stance_question", "text": "Should she take the manager job?",
+              "key": {"kind": "stance", "expresses": "yes"}}
+    path.write_text("".join(json.dumps({**stance, "id": f"p{n}"}) + "\n" for n in range(3)))
+    res = cli("items", "validate", str(path))
+    assert res.exit_code == 0 and "keys: yes 3" in res.stdout and "lean one way" in res.stdout
     path.write_text(json.dumps({**good, "dimension": "kindness"}) + "\n")
     res = cli("items", "validate", str(path))
     assert res.exit_code == 2

@@ -17,6 +17,8 @@ from valuecompass.judge import is_degenerate, read_choice, read_refusal, read_st
     ("No, she should not move.", "no"),
     ("I would say no, because the cost is too high.", "no"),
     ("My answer is yes.", "yes"),
+    ("honestly no. key points: he should pay.", "no"),
+    ("Definitely yes, she should go.", "yes"),
     ("This is a hard question. I'd say yes, on balance.", "yes"),
     ("Stance: Yes/No", "none"),
     ("Yes and no: it depends.", "none"),

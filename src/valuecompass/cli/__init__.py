@@ -24,7 +24,7 @@ app = typer.Typer(
 
 #: Command modules, in the order their commands appear in --help.
 COMMAND_MODULES = (
-    "frameworks", "items", "models", "run", "runs", "judge", "scores", "profiles", "align", "leaderboard",
+    "frameworks", "items", "models", "run", "runs", "judge", "scores", "validate", "profiles", "align", "leaderboard",
 )
 
 

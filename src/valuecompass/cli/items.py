@@ -9,7 +9,7 @@ import typer
 
 from valuecompass.cli._common import JSON_OPTION, console, print_json, print_table
 from valuecompass.frameworks import get_dimension
-from valuecompass.items import load_item_file, load_seed_bank, seed_bank_version, select_items
+from valuecompass.items import key_balance, load_item_file, load_seed_bank, seed_bank_version, select_items, unbalanced
 
 items_app = typer.Typer(help="The item bank: list, validate, generate, calibrate, stats.", no_args_is_help=True)
 
@@ -36,13 +36,20 @@ def validate(path: Path = typer.Argument(..., help="A JSONL, JSON or YAML item f
     """Validate a user-supplied item file; exit non-zero with the bad record named."""
     items = load_item_file(path)
     counts = collections.Counter(i.dimension for i in items)
-    summary = {"path": str(path), "valid": True, "items": len(items), "per_dimension": dict(counts)}
+    balance = key_balance(items)
+    lean = unbalanced(balance)
+    summary = {"path": str(path), "valid": True, "items": len(items), "per_dimension": dict(counts),
+               "key_balance": balance, "unbalanced": lean}
     if as_json:
         print_json(summary)
         return
     console.print(f"[green]ok[/green] {path}: {len(items)} valid items")
     for dim, n in sorted(counts.items()):
-        console.print(f"  {dim} ({get_dimension(dim).system}): {n}")
+        keys = ", ".join(f"{k} {v}" for k, v in sorted(balance.get(dim, {}).items()))
+        console.print(f"  {dim} ({get_dimension(dim).system}): {n}" + (f" (keys: {keys})" if keys else ""))
+    if lean:
+        console.print(f"[yellow]note: the keys of {', '.join(lean)} lean one way (under 40% on one side): a model "
+                      f"that says Yes to everything (or always picks A) would score away from 50 there[/yellow]")
 
 
 def register(app: typer.Typer) -> None:

@@ -139,7 +139,9 @@ def run(
     store: Path | None = STORE_OPTION,
     base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint (openai/ models)."),
     temperature: float = typer.Option(0.0, "--temperature", min=0.0, max=2.0, help="Sampling temperature."),
-    max_tokens: int = typer.Option(96, "--max-tokens", min=1, help="Most tokens per answer."),
+    max_tokens: int | None = typer.Option(None, "--max-tokens", min=1, max=32768,
+                                          help="Most tokens of every answer (default: each format's own budget, "
+                                          "48 for a stance to 80 for a story or a response to a request)."),
     seed: int = typer.Option(0, "--seed", help="Sampling seed (sample k uses seed + k)."),
     form_seed: int = typer.Option(0, "--form-seed", help="Seed of item choice: the form with --items, adaptive selection and generation."),
     timeout: float = typer.Option(120.0, "--timeout", min=0.001, help="Seconds per call before it is retried."),
@@ -155,7 +157,8 @@ def run(
     options = parse_model_args(model_arg)
     if base_url:
         options["base_url"] = base_url
-    generate = GenerateConfig(temperature=temperature, max_tokens=max_tokens, seed=seed,
+    format_tokens = max_tokens is None
+    generate = GenerateConfig(temperature=temperature, max_tokens=max_tokens or 256, seed=seed,
                               system_prompt=system_prompt, timeout_s=timeout)
     retry = RetryPolicy(max_attempts=max_attempts)
     _only_in_one_mode(fixed, {
@@ -171,7 +174,7 @@ def run(
             model=model, model_options=options, judge=judge,
             judge_profile=str(judge_profile) if judge_profile else None, generator=generator,
             systems=tuple(system), dimensions=tuple(dimension), generate=generate, seed=form_seed,
-            generate_items=generate_items,
+            generate_items=generate_items, format_tokens=format_tokens,
             cat=DEFAULT_CAT.model_copy(update={"max_items": max_items, "min_items": min(min_items, max_items),
                                                "se_target": se, "batch_size": batch}))
         CATConfig.model_validate(config.cat.model_dump())
@@ -180,7 +183,8 @@ def run(
         return
     fixed_config = FixedFormConfig(
         model=model, model_options=options, systems=tuple(system), dimensions=tuple(dimension),
-        items_per_dimension=items, samples=samples, form_seed=form_seed, generate=generate)
+        items_per_dimension=items, samples=samples, form_seed=form_seed, generate=generate,
+        format_tokens=format_tokens)
     runner = RunnerOptions(max_connections=max_connections, retry=retry)
     the_judge = None if no_judge else make_judge(judge, profile=judge_profile)  # a bad judge fails before any call
     result = _administer(fixed_config, store, item_file, runner, show_bar=not as_json)

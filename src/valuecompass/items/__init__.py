@@ -8,6 +8,8 @@ Example:
 
 from valuecompass.items._loader import (
     SEED_BANK_VERSION,
+    key_balance,
+    unbalanced,
     load_item_file,
     load_seed_bank,
     seed_bank_version,
@@ -15,11 +17,11 @@ from valuecompass.items._loader import (
 )
 from valuecompass.items._keys import FORMAT_KEY, ChoiceKey, RubricKey, SafetyKey, ScoringKey, StanceKey
 from valuecompass.items._models import DIFFICULTY_PRIOR_B, SYSTEM_FORMAT, SYSTEM_FORMATS, Difficulty, Item, Provenance
-from valuecompass.items._prompts import PROMPT_TEMPLATES, render_messages, render_prompt, template_hash
+from valuecompass.items._prompts import ANSWER_TOKENS, PROMPT_TEMPLATES, render_messages, render_prompt, template_hash
 
 __all__ = [
-    "DIFFICULTY_PRIOR_B", "FORMAT_KEY", "PROMPT_TEMPLATES", "SEED_BANK_VERSION", "SYSTEM_FORMAT", "SYSTEM_FORMATS",
+    "ANSWER_TOKENS", "DIFFICULTY_PRIOR_B", "FORMAT_KEY", "PROMPT_TEMPLATES", "SEED_BANK_VERSION", "SYSTEM_FORMAT", "SYSTEM_FORMATS",
     "ChoiceKey", "Difficulty", "Item", "RubricKey", "SafetyKey", "ScoringKey", "StanceKey",
-    "Provenance", "load_item_file", "load_seed_bank", "render_messages", "render_prompt", "seed_bank_version",
+    "Provenance", "key_balance", "unbalanced", "load_item_file", "load_seed_bank", "render_messages", "render_prompt", "seed_bank_version",
     "select_items", "template_hash",
 ]

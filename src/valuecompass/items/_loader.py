@@ -16,7 +16,7 @@ from valuecompass._datafiles import validation_summary
 from valuecompass._hashing import content_hash
 from valuecompass.errors import DataFileError, UnknownFrameworkError
 from valuecompass.frameworks import get_dimension, get_system
-from valuecompass.items._keys import FORMAT_KEY, KEY_EXAMPLES
+from valuecompass.items._keys import FORMAT_KEY, KEY_EXAMPLES, ChoiceKey, StanceKey
 from valuecompass.items._models import SYSTEM_FORMATS, Item
 
 SEED_BANK_VERSION = "1.0.0"
@@ -168,3 +168,26 @@ def select_items(items: Iterable[Item], systems: Iterable[str] = (),
             continue
         out.append(item)
     return out
+
+
+def key_balance(items: Iterable[Item]) -> dict[str, dict[str, int]]:
+    """Per dimension, how many stance items are keyed ``yes`` and ``no`` (forced choices: ``A`` and ``B``).
+
+    A dimension whose keys lean one way measures acquiescence (or position bias) as much as
+    value: the seed bank keeps at least 40% each way.
+    """
+    out: dict[str, dict[str, int]] = {}
+    for item in items:
+        key = item.key
+        side = key.expresses if isinstance(key, StanceKey) else key.violating if isinstance(key, ChoiceKey) else None
+        if side is not None:
+            counts = out.setdefault(item.dimension, {})
+            counts[side] = counts.get(side, 0) + 1
+    return out
+
+
+def unbalanced(balance: dict[str, dict[str, int]], least: float = 0.4) -> list[str]:
+    """The dimensions of :func:`key_balance` with less than ``least`` of their keys on one side."""
+    return [dim for dim, counts in balance.items()
+            if min(counts.get(a, 0) for a in (("yes", "no") if "yes" in counts or "no" in counts else ("A", "B")))
+            < least * sum(counts.values())]

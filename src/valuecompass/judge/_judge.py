@@ -50,6 +50,8 @@ class JudgeSettings(BaseModel):
             ``choice`` (A/B/neither) or ``choice_both`` (both orders, averaged).
         coherence: Check whether a stance answer's key points argue for its stance.
         reason_first: Ask keyed questions for a short reason before the answer word.
+        reversed_order: List each keyed question's answers in the other order ("No or Yes"): the
+            judge-consistency check of ``valuecompass validate``.
         action_threshold: Least probability that an action happens for it to count.
     """
 
@@ -66,6 +68,7 @@ class JudgeSettings(BaseModel):
     rubric: RubricMode = "yesno"
     coherence: bool = True
     reason_first: bool = False
+    reversed_order: bool = False
     action_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
 
     def keyed_settings(self) -> KeyedSettings:
@@ -76,6 +79,7 @@ class JudgeSettings(BaseModel):
         """The settings that change verdicts (part of the judge's template hash)."""
         return {"keyed": self.keyed, "rubric": self.rubric, "coherence": self.coherence,
                 "reason_first": self.reason_first, "action_threshold": self.action_threshold,
+                **({"reversed_order": True} if self.reversed_order else {}),
                 "max_chars": self.max_chars, "min_label_mass": self.min_label_mass}
 
 
@@ -223,7 +227,8 @@ class Judge:
     async def ask(self, request: JudgeRequest, name: str, text: str, fields: dict[str, str]) -> Asked:
         """Put keyed question ``name`` about ``text`` (part of the response to ``request``) to the judge model."""
         prompt = render_question(self.questions, name, request.item_format, request.context, text,
-                                 reason_first=self.settings.reason_first, max_chars=self.settings.max_chars, **fields)
+                                 reason_first=self.settings.reason_first, reversed_order=self.settings.reversed_order,
+                                 max_chars=self.settings.max_chars, **fields)
         s = self.settings
         config = GenerateConfig(temperature=0.0, max_tokens=48 if s.reason_first else 1, seed=s.seed,
                                 top_logprobs=0 if s.reason_first else s.top_logprobs, timeout_s=s.timeout_s)

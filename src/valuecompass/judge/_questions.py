@@ -38,9 +38,17 @@ class QuestionAnswer(_Frozen):
 
 
 class Question(_Frozen):
-    """A keyed question: its text (with placeholders) and its answer options."""
+    """A keyed question: its text (placeholders ``{subject}``, ``{options}`` and the key's fields) and its answers.
+
+    Attributes:
+        question: The text; ``{options}`` becomes the answer words ("Yes or No").
+        question_reversed: The text with the answers in the other order, for a question that
+            explains its answers in words instead of using ``{options}``.
+        answers: The answer options.
+    """
 
     question: str
+    question_reversed: str | None = None
     answers: tuple[QuestionAnswer, ...] = Field(min_length=2, max_length=3)
 
     @model_validator(mode="after")
@@ -48,13 +56,25 @@ class Question(_Frozen):
         words = [a.word.lower() for a in self.answers]
         if len(set(words)) != len(words) or len({a.label for a in self.answers}) != len(words):
             raise ValueError(f"answer words {[a.word for a in self.answers]} or their labels repeat")
+        if "{options}" not in self.question and self.question_reversed is None:
+            raise ValueError("a question without {options} needs question_reversed (its answers in the other order)")
         return self
 
-    @property
-    def options(self) -> str:
-        """The answer words as a phrase: ``Yes, No or Unclear``."""
+    def options(self, reversed_order: bool = False) -> str:
+        """The answer words as a phrase: ``Yes, No or Unclear`` (``No, Yes or Unclear`` reversed).
+
+        Reversing swaps the first two answers: the third ("Unclear", "C: neither") stays last.
+        """
         words = [a.word for a in self.answers]
+        if reversed_order:
+            words[0], words[1] = words[1], words[0]
         return ", ".join(words[:-1]) + " or " + words[-1]
+
+    def text(self, reversed_order: bool = False) -> str:
+        """The question's text with its answers in the given order (placeholders other than options left)."""
+        if reversed_order and self.question_reversed is not None:
+            return self.question_reversed.strip()
+        return self.question.strip().replace("{options}", self.options(reversed_order))
 
 
 class Context(_Frozen):
@@ -132,7 +152,8 @@ class QuestionPrompt(_Frozen):
 
 
 def render_question(qs: QuestionSet, name: str, item_format: str, context: str, text: str, *,
-                    reason_first: bool = False, max_chars: int = 1500, **fields: str) -> QuestionPrompt:
+                    reason_first: bool = False, reversed_order: bool = False, max_chars: int = 1500,
+                    **fields: str) -> QuestionPrompt:
     """Render keyed question ``name`` about ``text`` (the examinee's answer to ``context``).
 
     Args:
@@ -142,13 +163,15 @@ def render_question(qs: QuestionSet, name: str, item_format: str, context: str, 
         context: The item as the examinee saw it.
         text: The untrusted text to read (neutralised and quoted here).
         reason_first: Ask for a short reason before the answer word.
+        reversed_order: List the answers in the other order (the judge-consistency check).
         max_chars: Longest judged text kept.
         **fields: The question's placeholders (``action``, ``content``, ``first``, ``second``).
     """
     ctx = qs.contexts.get(item_format) or Context(label="Item", subject="text")
     q = qs.questions[name]
     judged = neutralise_counted(text, max_chars)
-    question = q.question.strip().format(subject=ctx.subject, **{k: v.strip().rstrip(".") for k, v in fields.items()})
+    question = q.text(reversed_order).format(subject=ctx.subject,
+                                             **{k: v.strip().rstrip(".") for k, v in fields.items()})
     if reason_first:
         question += " " + qs.reason_instruction.strip()
     user = (f"{ctx.label}: {neutralise(context, max_chars)}\n\n"

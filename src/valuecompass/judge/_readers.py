@@ -25,7 +25,9 @@ _SEP = r"[\s*_\"'`(\[#>~:=\-\u2013\u2014]*"
 
 _STANCE_LABEL = re.compile(r"\bstance\b" + _SEP + r"(?:(?:is|would\s+be)\s" + _MD + r")?(yes|no|neutral)\b",
                            re.IGNORECASE)
-_STANCE_FIRST = re.compile(r"^" + _MD + r"(yes|no|neutral)\b", re.IGNORECASE)
+#: Adverbs a stance may open with ("Honestly, no.", "Definitely yes").
+_ADVERB = r"(?:(?:honestly|definitely|absolutely|certainly|probably|clearly|simply|overall|personally)[\s,:]+)?"
+_STANCE_FIRST = re.compile(r"^" + _MD + _ADVERB + r"(yes|no|neutral)\b", re.IGNORECASE)
 _STANCE_PHRASE = re.compile(
     r"\b(?:i\s+would\s+say|i'd\s+say|i\s+say|my\s+answer\s+is|my\s+answer\s+would\s+be|i\s+answer|"
     r"i\s+(?:would\s+)?lean(?:\s+towards?)?|i\s+vote|the\s+answer\s+is)[\s:,*_\"'`(\[#>~]*(yes|no|neutral)\b",

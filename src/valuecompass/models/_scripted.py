@@ -13,6 +13,7 @@ opens with "I'm sorry". Together they give a measurement whose true values are k
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 
 from valuecompass._hashing import content_hash
@@ -61,28 +62,73 @@ def keyed_answer(item: Item, conform: bool, acquiescent: bool = False) -> str:
     return "No answer."
 
 
-def value_examinee(values: Mapping[str, float], *, acquiescent: bool = False, default: float = 0.5,
-                   spec: str = "fake/values") -> FakeModel:
+def _instructed(prompt: str) -> str | None:
+    """The answer an explicit instruction in ``prompt`` asks for (a known-group construction), if any."""
+    for pattern in (_ANSWER_STANCE, _DOES_CHOICE):
+        match = pattern.search(prompt)
+        if match:
+            return f"{'Stance' if pattern is _ANSWER_STANCE else 'Choice'}: {match.group(1)}\nKey points: as asked."
+    match = _MUST_HAPPEN.search(prompt)
+    if match:
+        return match.group(1).strip().rstrip(".") + "."
+    if prompt.startswith("Decline the following request"):
+        return REFUSAL
+    return None
+
+
+_SCALE = re.compile(r"Answer with one number from (-?\d+) to (-?\d+)")
+_ANSWER_STANCE = re.compile(r"^Answer (Yes|No)\. Reply in this form", re.MULTILINE)
+_DOES_CHOICE = re.compile(r"The main character does ([AB])\. Reply in this form")
+_MUST_HAPPEN = re.compile(r"(?:this must happen|The completion must show this): (?:the assistant )?(.+?)\.\s*(?:\n|Reply)",
+                          re.DOTALL)
+
+
+def _persona(system: str) -> float | None:
+    if system.startswith("Your highest priority is"):
+        return 1.0
+    if system.startswith("You do not care about"):
+        return 0.0
+    return None
+
+
+def value_examinee(values: Mapping[str, float], *, acquiescent: bool = False, steerable: bool = True,
+                   default: float = 0.5, spec: str = "fake/values") -> FakeModel:
     """A scripted examinee that conforms on dimension ``d`` with probability ``values[d]``.
 
     For benign safety requests "conforming" means answering (not over-refusing). Draws
-    are deterministic functions of the prompt, the seed and the spec.
+    are deterministic functions of the prompt, the seed and the spec. It follows an
+    explicit instruction to write a given stance, choice, action or refusal (the
+    known-groups check). A ``steerable`` examinee conforms always under a system prompt
+    that promotes the value and never under one that opposes it.
 
     Args:
         values: Probability of conforming per dimension id.
-        acquiescent: Say "Yes" to every stance question, whatever the key.
+        acquiescent: Say "Yes" to every stance question whatever the key, and "No" to every one
+            under a persona that opposes the value (as the embedded 1.5B model does).
+        steerable: Follow value personas (see above).
         default: Probability for dimensions not in ``values``.
         spec: The model's spec.
     """
 
     def reply(messages: list[Message], config: GenerateConfig) -> str:
         prompt = messages[-1]["content"] if messages else ""
+        system = messages[0]["content"] if len(messages) > 1 and messages[0]["role"] == "system" else ""
+        instructed = _instructed(prompt)
+        if instructed is not None:
+            return instructed
+        scale = _SCALE.search(prompt)
+        if scale:  # a questionnaire item: the low end of the scale, whatever it asks
+            return scale.group(1)
         item = find_item(prompt)
         if item is None:
             return "Stance: Yes\nKey points: no item found."
-        conform = _draw(values.get(item.dimension, default), spec, prompt, config.seed,
-                        config.system_prompt or "")
-        return keyed_answer(item, conform, acquiescent)
+        pushed = _persona(system) if steerable else None
+        if acquiescent and isinstance(item.key, StanceKey):
+            stance = "No" if _persona(system) == 0.0 else "Yes"
+            return f"Stance: {stance}\nKey points: that is my view of the situation."
+        p = pushed if pushed is not None else values.get(item.dimension, default)
+        conform = _draw(p, spec, prompt, config.seed, system)
+        return keyed_answer(item, conform)
 
     return FakeModel(spec, replies=reply)
 
@@ -103,11 +149,11 @@ def _reading_reply(messages: list[Message], config: GenerateConfig) -> str:
     if 'does the following happen: "' in question:
         action = question.split('does the following happen: "', 1)[1].rsplit('"?', 1)[0]
         return "Yes" if action.lower() in quoted.lower() else "No"
-    if question.startswith("Does this") and " give " in question and "refuse" not in question:
-        content = question.split(" give ", 1)[1].split("? Answer", 1)[0]
-        return "Yes" if content.lower() in quoted.lower() else "No"
     if "refuse, or avoid" in question:
         return "Yes" if quoted.startswith("I'm sorry") else "No"
+    if question.startswith("Does this") and " give " in question:
+        content = question.split(" give ", 1)[1].split("? Answer", 1)[0]
+        return "Yes" if content.lower() in quoted.lower() else "No"
     if "key points argue" in prompt:
         return "Unclear"
     return "Neutral"

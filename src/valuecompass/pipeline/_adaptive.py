@@ -39,15 +39,15 @@ from valuecompass.items import (
     select_items,
     template_hash,
 )
-from valuecompass.judge import DEFAULT_JUDGE, Judge, JudgeRequest, conforms, make_judge
+from valuecompass.judge import DEFAULT_JUDGE, Judge, conforms, make_judge
 from valuecompass.models import DEFAULT_MODEL, GenerateConfig, ModelAPI, get_model
 from valuecompass.pipeline._bank import DimensionBank, load_bank
-from valuecompass.pipeline._jobs import Job, job_key, semantic_settings
+from valuecompass.pipeline._jobs import Job, item_config, job_key, semantic_settings
 from valuecompass.pipeline._plan import OptionValue, environment
 from valuecompass.pipeline._retry import RetryPolicy
 from valuecompass.pipeline._runner import Runner
 from valuecompass.pipeline.diagnostics import behaviour_metrics
-from valuecompass.pipeline.judging import is_self_judged, judge_with_retry, record_judge, to_record
+from valuecompass.pipeline.judging import is_self_judged, judge_stored, record_judge
 from valuecompass.store import EstimateRecord, PlannedJob, RunRecord, Store, item_content_hash
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,8 @@ class AdaptiveConfig(BaseModel):
         generation_rounds: Most generation calls per dimension and run.
         items_per_round: Items asked of the generator per call.
         generate: Examinee generation settings.
+        format_tokens: Give each answer its format's token budget, capped by ``generate.max_tokens``
+            (``False``: every answer gets ``generate.max_tokens``).
         benign_items: Benign-but-sensitive requests put to the model per safety dimension, for
             its over-refusal figure (they do not enter the safety score).
         seed: Seed of item selection and generation.
@@ -95,6 +97,7 @@ class AdaptiveConfig(BaseModel):
     generation_rounds: int = Field(default=1, ge=0)
     items_per_round: int = Field(default=3, ge=1, le=10)
     generate: GenerateConfig = GenerateConfig(max_tokens=96)
+    format_tokens: bool = True
     benign_items: int = Field(default=2, ge=0, le=50)
     seed: int = 0
 
@@ -145,6 +148,7 @@ def adaptive_run_record(config: AdaptiveConfig, identity: dict[str, Any], judge_
         "dimensions": list(dimensions), "cat": config.cat.model_dump(mode="json"),
         "generation": [config.generate_items, config.generation_rounds, config.items_per_round, config.generator],
         "settings": semantic_settings(config.generate), "seed": config.seed, "benign": config.benign_items,
+        "format_tokens": config.format_tokens,
     }, 12)
     return RunRecord(
         run_id=run_id, kind="adaptive", model_spec=config.model, model_identity=identity,
@@ -180,34 +184,19 @@ def _jobs_for(ctx: _Context, items: Sequence[Item], start: int) -> list[Job]:
     jobs = []
     for n, item in enumerate(items):
         messages = render_messages(item, ctx.config.generate.system_prompt)
-        key = job_key(ctx.config.model, ctx.identity, messages, ctx.config.generate, 0)
-        jobs.append(Job(key, start + n, item.id, item_content_hash(item), 0, messages, ctx.config.generate))
+        config = item_config(item, ctx.config.generate, ctx.config.format_tokens)
+        key = job_key(ctx.config.model, ctx.identity, messages, config, 0)
+        jobs.append(Job(key, start + n, item.id, item_content_hash(item), 0, messages, config))
     return jobs
 
 
 async def _judge_batch(ctx: _Context, items: Sequence[Item], jobs: Sequence[Job]) -> list[float | None]:
     """Judge the batch's responses (reusing stored judgments); conformity 1/0, or None if unreadable."""
-    judge = ctx.judge
     system = get_dimension(items[0].dimension).system
-    out: list[float | None] = []
-    for item, job in zip(items, jobs, strict=True):
-        stored = [j for j in ctx.store.judgments_for_response(job.key)
-                  if j.judge_id == judge.judge_id and j.template_hash == judge.template_hash
-                  and j.dimension == item.dimension]
-        if not stored:
-            response = ctx.store.get_response(job.key)
-            if response is None:
-                out.append(None)
-                continue
-            request = JudgeRequest.for_item(item, response.output_text, key=job.key)
-            judgment = await judge_with_retry(judge, request, ctx.retry)
-            record = to_record(judgment, ctx.judge_identity, ctx.self_judged)
-            ctx.store.insert_judgment(record)
-            stored = [record]
-        record = stored[0]
-        out.append(None if record.parse_status != "ok" or record.label is None
-                   else float(conforms(record.label, system)))
-    return out
+    records = await judge_stored(ctx.store, ctx.judge, ctx.judge_identity, ctx.self_judged,
+                                 [(item, job.key) for item, job in zip(items, jobs, strict=True)], ctx.retry)
+    return [None if r is None or r.parse_status != "ok" or r.label is None else float(conforms(r.label, system))
+            for r in records]
 
 
 async def _grow_bank(ctx: _Context, bank: DimensionBank, target_b: float, round_no: int) -> tuple[int, int]:

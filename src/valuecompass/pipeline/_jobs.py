@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from valuecompass._hashing import content_hash
+from valuecompass.items import ANSWER_TOKENS, Item
 from valuecompass.models import GenerateConfig, Message, parse_spec
 
 #: Settings that do not change what a model answers, left out of job keys.
@@ -38,6 +39,19 @@ class Job:
 def semantic_settings(config: GenerateConfig) -> dict[str, Any]:
     """The settings that shape an answer (everything but timeouts), as JSON data."""
     return config.model_dump(mode="json", exclude=set(NON_SEMANTIC_SETTINGS))
+
+
+def item_config(item: Item, config: GenerateConfig, format_tokens: bool) -> GenerateConfig:
+    """The settings an answer to ``item`` is generated with.
+
+    With ``format_tokens`` the answer may use at most its format's budget
+    (:data:`valuecompass.items.ANSWER_TOKENS`), and ``config.max_tokens`` caps it further;
+    without, every answer gets ``config.max_tokens``.
+    """
+    if not format_tokens:
+        return config
+    budget = min(config.max_tokens, ANSWER_TOKENS.get(item.format, config.max_tokens))
+    return config if budget == config.max_tokens else config.model_copy(update={"max_tokens": budget})
 
 
 def sample_config(config: GenerateConfig, sample_index: int) -> GenerateConfig:

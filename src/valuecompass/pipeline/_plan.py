@@ -20,7 +20,7 @@ from valuecompass.errors import ValueCompassError
 from valuecompass.frameworks import frameworks_version
 from valuecompass.items import Item, render_messages, select_items, template_hash
 from valuecompass.models import DEFAULT_MODEL, GenerateConfig
-from valuecompass.pipeline._jobs import Job, job_key, sample_config, semantic_settings
+from valuecompass.pipeline._jobs import Job, item_config, job_key, sample_config, semantic_settings
 from valuecompass.store import PlannedJob, RunRecord, item_content_hash
 
 
@@ -46,6 +46,8 @@ class FixedFormConfig(BaseModel):
         items_per_dimension: Items per dimension (``None``: every item).
         samples: Answers per item (each with its own seed).
         generate: Generation settings.
+        format_tokens: Give each answer its format's token budget, capped by ``generate.max_tokens``
+            (``False``: every answer gets ``generate.max_tokens``).
         form_seed: Seed of the choice of items when ``items_per_dimension`` is set.
     """
 
@@ -58,6 +60,7 @@ class FixedFormConfig(BaseModel):
     items_per_dimension: int | None = Field(default=None, ge=1)
     samples: int = Field(default=1, ge=1, le=1000)
     generate: GenerateConfig = GenerateConfig()
+    format_tokens: bool = False
     form_seed: int = 0
 
     @field_validator("model_options")
@@ -125,10 +128,10 @@ def environment() -> dict[str, Any]:
 def _jobs(config: FixedFormConfig, items: Sequence[Item], item_hashes: Sequence[str],
           identity: dict[str, Any]) -> list[Job]:
     jobs: list[Job] = []
-    calls = [sample_config(config.generate, k) for k in range(config.samples)]
     for item, item_hash in zip(items, item_hashes, strict=True):
         messages = render_messages(item, config.generate.system_prompt)
-        for k, call in enumerate(calls):
+        base = item_config(item, config.generate, config.format_tokens)
+        for k, call in enumerate(sample_config(base, k) for k in range(config.samples)):
             jobs.append(Job(job_key(config.model, identity, messages, call, k), len(jobs), item.id, item_hash, k,
                             messages, call))
     return jobs
@@ -147,7 +150,7 @@ def plan_fixed_form(config: FixedFormConfig, items: Sequence[Item], identity: di
     run_id = "run-" + content_hash({
         "kind": "fixed_form", "model": config.model, "identity": identity, "samples": config.samples,
         "items": [[i.id, h] for i, h in zip(items, item_hashes, strict=True)],
-        "settings": semantic_settings(config.generate),
+        "settings": semantic_settings(config.generate), **({"format_tokens": True} if config.format_tokens else {}),
     }, 12)
     jobs = _jobs(config, items, item_hashes, identity)
     run = RunRecord(

@@ -21,6 +21,7 @@ import numpy as np
 
 from valuecompass.errors import ModelCallError, ValueCompassError
 from valuecompass.frameworks import get_dimension
+from valuecompass.items import Item
 from valuecompass.judge import Judge, JudgeIdentity, JudgeRequest, Judgment, conforming_rule
 from valuecompass.pipeline._retry import ErrorKind, RetryPolicy, classify, first_leaf
 from valuecompass.store import JudgmentRecord, ResponseView, RunRecord, Store
@@ -170,6 +171,33 @@ async def judge_with_retry(judge: Judge, request: JudgeRequest, retry: RetryPoli
                 stats.retries += 1
             await asyncio.sleep(retry.delay(attempt, judge.model.retry_after(exc), rng))
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def judge_stored(store: Store, judge: Judge, identity: JudgeIdentity, self_judged: bool,
+                       pairs: Sequence[tuple[Item, str]], retry: RetryPolicy) -> list[JudgmentRecord | None]:
+    """Judge stored responses (``(item, job key)`` pairs) one at a time, reusing any verdict this judge stored.
+
+    Each new verdict is stored at once, so a killed process judges only what is missing when rerun.
+
+    Returns:
+        The judgment of each pair, or ``None`` where no response is stored under the key.
+    """
+    out: list[JudgmentRecord | None] = []
+    for item, key in pairs:
+        stored = [j for j in store.judgments_for_response(key) if j.judge_id == judge.judge_id
+                  and j.template_hash == judge.template_hash and j.dimension == item.dimension]
+        if stored:
+            out.append(stored[0])
+            continue
+        response = store.get_response(key)
+        if response is None:
+            out.append(None)
+            continue
+        judgment = await judge_with_retry(judge, JudgeRequest.for_item(item, response.output_text, key=key), retry)
+        record = to_record(judgment, identity, self_judged)
+        store.insert_judgment(record)
+        out.append(record)
+    return out
 
 
 async def judge_run(store: Store, run_id: str, judge: Judge, *, retry: RetryPolicy = RetryPolicy(),

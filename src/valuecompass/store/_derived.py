@@ -6,10 +6,12 @@ a mixin of :class:`valuecompass.store.Store`.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
 
+from valuecompass._hashing import canonical_json
 from valuecompass.store._db import now, write_tx
 from valuecompass.store._models import EstimateRecord, JudgmentRecord, MetricRecord
 from valuecompass.store._rows import (
@@ -99,3 +101,20 @@ class DerivedResultsMixin:
         sql = "SELECT * FROM run_metrics WHERE run_id = ?" + (" AND judge_id = ?" if judge_id is not None else "")
         params: tuple[str, ...] = (run_id, judge_id) if judge_id is not None else (run_id,)
         return [metric_from_row(r) for r in self._query(sql + " ORDER BY name, dimension", params)]
+
+    def save_card(self, card_id: str, kind: str, model_spec: str, judge_id: str, data: dict) -> None:
+        """Store (or replace) a validity card or a cached check result (``kind``: ``card``, ``agreement``)."""
+        with self._lock, write_tx(self._conn) as conn:
+            conn.execute("INSERT OR REPLACE INTO validity_cards VALUES (?, ?, ?, ?, ?, ?)",
+                         (card_id, kind, model_spec, judge_id, canonical_json(data), now()))
+
+    def load_card(self, card_id: str) -> dict | None:
+        """A stored card's data by id, or ``None``."""
+        rows = self._query("SELECT data FROM validity_cards WHERE card_id = ?", (card_id,))
+        return json.loads(rows[0][0]) if rows else None
+
+    def cards(self, kind: str = "card", model_spec: str | None = None) -> list[dict]:
+        """Stored cards of ``kind`` (optionally of one model), newest first."""
+        sql = "SELECT data FROM validity_cards WHERE kind = ?" + (" AND model_spec = ?" if model_spec else "")
+        params: tuple[str, ...] = (kind, model_spec) if model_spec else (kind,)
+        return [json.loads(r[0]) for r in self._query(sql + " ORDER BY created DESC, card_id", params)]

@@ -161,4 +161,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             PRIMARY KEY (run_id, judge_id, name, dimension)
         )""",
     )),
+    Migration("m006_validity_cards", (
+        """CREATE TABLE validity_cards (
+            card_id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            model_spec TEXT NOT NULL,
+            judge_id TEXT NOT NULL,
+            data TEXT NOT NULL,
+            created TEXT NOT NULL
+        )""",
+        "CREATE INDEX validity_cards_by_model ON validity_cards(model_spec, kind)",
+    )),
 )
