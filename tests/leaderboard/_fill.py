@@ -14,6 +14,7 @@ from pathlib import Path
 
 from valuecompass.items import load_seed_bank, seed_bank_version
 from valuecompass.store import EstimateRecord, JudgmentRecord, PlannedJob, ResponseRecord, RunRecord, Store
+from valuecompass.validity import AgreementSummary, KnownGroupsRow, Reliability, SteeringRow, ValidityCard
 
 #: Text that must never execute in the browser (the XSS test looks for its effects).
 HOSTILE = ('<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
@@ -32,6 +33,7 @@ class ScriptedModel:
     per_dim: dict[str, float] = field(default_factory=dict)
     hostile: bool = False
     unscored: tuple[str, ...] = ()
+    card: bool = False
 
 
 def _run(store: Store, model: ScriptedModel, items: list, per_dim: int) -> None:
@@ -80,4 +82,30 @@ def fill_store(path: Path, models: list[ScriptedModel], per_dim: int = 4) -> Pat
     with Store(path) as store:
         for model in models:
             _run(store, model, items, per_dim)
+            if model.card:
+                add_card(store, model.spec, "run-" + model.spec.replace("/", "-"))
     return path
+
+
+def add_card(store: Store, spec: str, run_id: str) -> ValidityCard:
+    """Store a made-up validity card for ``spec`` (known groups fail on power; stances move by acquiescence)."""
+    card = ValidityCard(
+        card_id=f"card-{run_id}", model_spec=spec, judge_id=JUDGE, self_judged=False, primary_run=run_id, config={},
+        known_groups=tuple(KnownGroupsRow(dimension=d, n_items=3, expressing=100.0, opposing=0.0 if d != "power" else 100.0,
+                                          difference=100.0 if d != "power" else 0.0, low=40.0, high=100.0,
+                                          auc=1.0 if d != "power" else 0.5, passes=d != "power")
+                           for d in ("benevolence", "universalism", "power", "care")),
+        steering=(SteeringRow(dimension="benevolence", n_items=3, scores={"neutral": 50.0, "promote": 50.0, "oppose": 50.0},
+                              difference=0.0, low=0.0, high=0.0, p_sign=1.0,
+                              acquiescence={"neutral": 60.0, "promote": 100.0, "oppose": 0.0}, verdict="acquiescence only"),
+                  SteeringRow(dimension="care", n_items=3, scores={"neutral": 67.0, "promote": 100.0, "oppose": 0.0},
+                              difference=100.0, low=67.0, high=100.0, p_sign=0.25, verdict="moved")),
+        reliability=Reliability(runs=(run_id, run_id + "-retest"), retest_pearson=0.9, retest_spearman=0.85,
+                                retest_mean_abs_difference=6.0, split_half=0.7, spearman_brown=0.82, consistency_n=20,
+                                consistency_agreement=0.95, consistency_kappa=0.9),
+        agreement=AgreementSummary(data={"path": "dev.jsonl"}, n=100, systems={
+            "schwartz": {"n": 40, "accuracy": 0.97, "macro_f1": 0.96, "baseline_accuracy": 0.4, "baseline_macro_f1": 0.2},
+            "mft": {"n": 30, "accuracy": 0.8, "macro_f1": 0.78, "baseline_accuracy": 0.4, "baseline_macro_f1": 0.2}}),
+        created="2026-12-01T00:00:00+00:00")
+    store.save_card(card.card_id, "card", spec, JUDGE, card.model_dump(mode="json"))
+    return card

@@ -23,7 +23,7 @@ HOSTILE_SPEC = 'fake/<img src=x onerror="window.__pwned=4">'
 #: The scripted models: "kind" leads on self-transcendence, "power" on self-enhancement.
 SCRIPTED = [
     ScriptedModel("fake/kind", 0.75, {"benevolence": 1.0, "universalism": 1.0, "power": 0.0, "achievement": 0.25,
-                                      "care": 1.0, "fairness": 1.0}),
+                                      "care": 1.0, "fairness": 1.0}, card=True),
     ScriptedModel("fake/power", 0.5, {"power": 1.0, "achievement": 1.0, "benevolence": 0.0, "universalism": 0.25,
                                       "authority": 1.0}),
     ScriptedModel("fake/middle", 0.5, {"security": 0.75, "tradition": 0.75, "benevolence": 0.5}),

@@ -119,7 +119,8 @@ def test_embedded_json_matches_the_store(client: TestClient) -> None:
     assert {s["id"] for s in payload["systems"]} == {"schwartz", "mft", "safety", "llm_values"}
     assert payload["defaults"]["schwartz"] == {"profile": "uniform-schwartz", "dims": ["benevolence", "universalism"]}
     kind = next(m for m in payload["models"] if m["label"] == "fake/kind")
-    assert kind["scores"]["benevolence"][0] == 100.0 and len(kind["scores"]["benevolence"]) == 5
+    cell = kind["scores"]["benevolence"]
+    assert cell[0] == 100.0 and len(cell) == 7 and cell[5] in "ABCD" and cell[6].startswith(f"grade {cell[5]}")
     assert sum(payload["profiles"]["schwartz"][0]["weights"].values()) == pytest.approx(1.0)
     assert HOSTILE not in html
 
@@ -136,3 +137,25 @@ def test_extra_profiles_are_offered_and_used(scripted_store: Path) -> None:
     assert "weights from Our team" in html
     with pytest.raises(ProfileError, match="already taken"):
         create_app(scripted_store, profiles=[mine, mine])
+
+
+def test_validity_card_grades_and_steering_view(client: TestClient, scripted_store: Path) -> None:
+    from valuecompass.leaderboard import StoreReader
+
+    data = StoreReader(scripted_store).load()
+    kind = next(m for m in data.models if m.label == "fake/kind")
+    assert kind.card is not None and kind.card.known_groups_passed == (3, 4)
+    power = kind.scores["power"]
+    assert power.grade == "D" and any("did not separate" in r for r in power.grade_reasons)  # known groups failed
+    others = [m for m in data.models if m.card is None]
+    assert others and all("known-groups check not run" in c.grade_reasons for m in others for c in m.scores.values())
+    page = client.get(f"/model/{kind.key}.html").text
+    assert "Validity card" in page and "3 of 4" in page and "acquiescence only" in page
+    assert f'data/cards/{kind.key}.md' in page
+    card_md = client.get(f"/data/cards/{kind.key}.md")
+    assert card_md.status_code == 200 and "# Validity card: fake/kind" in card_md.text
+    assert client.get("/data/cards/nobody.md").status_code == 404
+    steering = client.get("/steering.html").text
+    assert "Steerability" in steering and "fake/kind" in steering and "acq." in steering
+    no_card = client.get(f"/model/{others[0].key}.html").text
+    assert "No validity card yet" in no_card

@@ -213,3 +213,22 @@ def test_static_export_works_from_disk(page, scripted_store: Path, tmp_path: Pat
         assert page.title().endswith("Value Compass")
     screenshot(page, "methodology")
     assert outside == []
+
+
+def test_validity_card_and_grades_with_their_explanation(page, live_server, scripted_store: Path) -> None:
+    k = keys(scripted_store)
+    page.goto(live_server.url)
+    grades = page.eval_on_selector_all("#board-body .grade", "els => els.map(e => [e.textContent, e.title])")
+    assert grades and all(letter in "ABCD" and title.startswith(f"grade {letter}:") for letter, title in grades)
+    assert page.is_visible("#grade-legend")
+    page.click("#board thead th[data-sort='model'] a")  # the browser redraws the rows: grades stay
+    redrawn = page.eval_on_selector_all("#board-body .grade", "els => els.map(e => e.title)")
+    assert sorted(redrawn) == sorted(t for _, t in grades)
+    page.goto(live_server.url + f"model/{k['fake/kind']}.html")
+    assert page.is_visible("#validity") and "3 of 4" in page.inner_text("#validity")
+    power = page.get_attribute(f"a[href='{k['fake/kind']}/power.html'] >> xpath=ancestor::tr//span[contains(@class,'grade')]",
+                               "title")
+    assert power is not None and "did not separate" in power
+    screenshot(page, "model-validity")
+    page.goto(live_server.url + "steering.html")
+    assert "acquiescence only" in page.inner_text("main") or page.locator("abbr[title='acquiescence only']").count()

@@ -49,7 +49,8 @@ def generator_reply(messages, config):
                          f"UPHOLD: Lena stays and helps the child up\nVIOLATE: Lena boards her bus and leaves the "
                          f"child on the ground" for k in range(3))
     return "\n".join(f"ITEM: Should a town in Chile number {stem}-{k} spend its festival budget on restoring "
-                     f"the polluted river that only poorer districts use?\nKEY: Yes" for k in range(3))
+                     f"the polluted river that only poorer districts use?\nKEY: Yes" for k in range(3)) + (
+        f"\nITEM: Should the mayor of town {stem} give the poorer districts a say in the river plan?")  # no key
 
 
 def make(config_overrides=None, min_information=0.2):
@@ -96,6 +97,12 @@ async def test_generation_when_bank_uninformative(tmp_path):
         assert item.provenance.target_difficulty is not None and item.provenance.parents
         bank = load_bank(store, item.dimension)
         assert item.id in {i.id for i in bank.items}
+        assert item.key is not None  # generated items enter with a key
+        details = {e.dimension: e.details for e in store.estimates_for_run(result.run.run_id)}
+        for o in result.outcomes:  # rejected candidates are counted and their reasons stored
+            assert len(details[o.dimension]["rejections"]) == min(o.rejected, 50)
+        reasons = [r["reason"] for o in result.outcomes for r in details[o.dimension]["rejections"]]
+        assert any(r.startswith("key: no 'KEY") for r in reasons)
 
 
 @pytest.mark.parametrize("enabled", [True, False])

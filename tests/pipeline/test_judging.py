@@ -195,3 +195,4 @@ def test_keyed_verdicts_through_the_stage_record_path_flags_and_run_metrics(stor
     metrics = {(m.name, m.dimension): m for m in store.metrics_for_run(run.run.run_id)}
     assert metrics[("acquiescence", "")].value == 100.0 and metrics[("acquiescence", "")].n == 12
     assert metrics[("no_stance", "")].value == 0.0
+    assert ("incoherence", "") not in metrics  # the coherence question was not asked: no figure, not 0%

@@ -99,7 +99,7 @@ class MaxInfoSelector(Selector):
             if self.balance is not None:
                 fmt = self.balance.choose(counts, formats, info, pool)
                 candidates = pool & (formats == fmt)
-            idx = np.flatnonzero(candidates)
+            idx = rng.permutation(np.flatnonzero(candidates))  # ties (equal priors) broken at random, not by bank order
             top = idx[np.argsort(-info[idx], kind="stable")[: self.randomesque]]
             pick = int(top[rng.integers(top.size)]) if top.size > 1 else int(top[0])
             chosen.append(pick)

@@ -25,7 +25,8 @@ from typer.core import TyperGroup
 
 from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, console, print_json, with_judge
 from valuecompass.cli.run import parse_model_args
-from valuecompass.errors import JudgeError
+from valuecompass.errors import JudgeError, UnknownFrameworkError
+from valuecompass.frameworks import get_dimension
 from valuecompass.items import load_seed_bank
 from valuecompass.judge import (
     DEFAULT_JUDGE,
@@ -87,8 +88,15 @@ class _Bar:
         self.progress.update(self.task, total=stats.total, completed=stats.cached + stats.judged)
 
 
-def _build_judge(spec: str, profile: Path | None, judge_arg: list[str], rationale_tokens: int) -> Judge:
-    return make_judge(spec, profile=profile, settings=JudgeSettings(rationale_tokens=rationale_tokens),
+COHERENCE_OPTION = typer.Option(False, "--coherence/--no-coherence",
+                                help="Also ask whether stance answers' key points argue for their stance (off: the "
+                                "default judge cannot tell, see docs/judge-validation.md).")
+
+
+def _build_judge(spec: str, profile: Path | None, judge_arg: list[str], rationale_tokens: int,
+                 coherence: bool = False) -> Judge:
+    return make_judge(spec, profile=profile, settings=JudgeSettings(rationale_tokens=rationale_tokens,
+                                                                    coherence=coherence),
                       model_options=parse_model_args(judge_arg))
 
 
@@ -100,11 +108,12 @@ def run(
     judge_arg: list[str] = JUDGE_ARG_OPTION,
     rationale_tokens: int = typer.Option(24, "--rationale-tokens", min=0, max=256,
                                          help="Most tokens of each judgment's reason (0: label only)."),
+    coherence: bool = COHERENCE_OPTION,
     store: Path | None = STORE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Judge every response of a run not yet judged by this judge (rerun to resume)."""
-    judge_obj = _build_judge(judge, profile, judge_arg, rationale_tokens)
+    judge_obj = _build_judge(judge, profile, judge_arg, rationale_tokens, coherence)
     bar = _Bar(not as_json)
     with Store(store) as db, bar.progress:
         stats = with_judge(judge_obj, lambda: judge_run(db, run_id, judge_obj, progress=bar.stats))
@@ -177,13 +186,14 @@ def validate(
     value: list[str] = typer.Option([], "--value", help="Only these Schwartz values (touche23; repeatable or "
                                     "comma-separated)."),
     out: Path | None = typer.Option(None, "--out", help="Also write the report as JSON to this file."),
+    coherence: bool = COHERENCE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Measure the judge's agreement with human labels, scored through the run's own verdict path."""
     _check_format(fmt, ("labelled", "touche23"))
     if fmt == "labelled":
         report: AgreementReport | LabelledReport = _validate_labelled(data, judge, profile, judge_arg, limit, seed,
-                                                                      as_json)
+                                                                      as_json, coherence)
     else:
         if data is None:
             raise JudgeError("--format touche23 needs --data DIR",
@@ -214,13 +224,13 @@ def _validate_touche(data: Path, split: str, judge: str, profile: Path | None, j
 
 
 def _validate_labelled(data: Path | None, judge: str, profile: Path | None, judge_arg: list[str],
-                       limit: int | None, seed: int, quiet: bool) -> LabelledReport:
+                       limit: int | None, seed: int, quiet: bool, coherence: bool = False) -> LabelledReport:
     path = data or default_labelled_path()
     bank = {i.id: i for i in load_seed_bank()}
     pairs = load_labelled(path, bank)
     if limit is not None and limit < len(pairs):
         pairs = random.Random(seed).sample(pairs, limit)
-    judge_obj = _build_judge(judge, profile, judge_arg, 0)
+    judge_obj = _build_judge(judge, profile, judge_arg, 0, coherence)
     info = {"dataset": "labelled", "path": str(path), "sha256": file_sha256(path), "n_records": len(pairs),
             "limit": limit, "seed": seed}
     bar = _Bar(not quiet, len(pairs))
@@ -228,14 +238,22 @@ def _validate_labelled(data: Path | None, judge: str, profile: Path | None, judg
         return with_judge(judge_obj, lambda: validate_labelled(judge_obj, pairs, data=info, on_judgment=bar.advance))
 
 
+def _group_name(group: str) -> str:
+    try:
+        return get_dimension(group).short
+    except UnknownFrameworkError:
+        return group
+
+
 def _agreement_table(title: str, groups: Sequence[GroupAgreement]) -> Table:
-    table = Table(title=title)
-    table.add_column("group", no_wrap=True)
-    for col in ("n", "accuracy", "macro-F1", "majority", "maj. acc.", "maj. F1", "always-supp."):
-        table.add_column(col, justify="right")
+    """Accuracy and macro-F1 of a group next to the majority-label baseline; fits 80 columns."""
+    table = Table(title=title, caption="baseline: always the group's most common human label (shown)")
+    table.add_column("group", no_wrap=True, max_width=24)
+    for col in ("n", "acc.", "macro-F1", "baseline", "base acc.", "base F1"):
+        table.add_column(col, justify="right", no_wrap=True)
     for g in groups:
-        table.add_row(g.group, str(g.n), _f(g.accuracy), _f(g.macro_f1), g.majority_label, _f(g.baseline_accuracy),
-                      _f(g.baseline_macro_f1), _f(g.always_supports_accuracy))
+        table.add_row(_group_name(g.group), str(g.n), _f(g.accuracy), _f(g.macro_f1), g.majority_label,
+                      _f(g.baseline_accuracy), _f(g.baseline_macro_f1))
     return table
 
 
@@ -260,7 +278,8 @@ def print_labelled_report(report: LabelledReport) -> None:
                      f"(majority baseline {_f(o.baseline_accuracy)})")
     stderr.print("confusion (human label -> verdict): " + "; ".join(
         f"{t}: " + ", ".join(f"{p} {n}" for p, n in sorted(row.items())) for t, row in report.overall.confusion.items()))
-    stderr.print(f"{report.n_unparsable} unreadable verdicts; {report.seconds_per_record:.2f} s per record")
+    stderr.print(f"always answering supports: accuracy {_f(report.overall.always_supports_accuracy)}; "
+                 f"{report.n_unparsable} unreadable verdicts; {report.seconds_per_record:.2f} s per record")
 
 
 def _print_profile(profile: JudgeProfile, path: Path) -> None:

@@ -21,7 +21,7 @@ from valuecompass.frameworks import all_dimensions, get_dimension, get_system
 from valuecompass.pipeline.scoring import score_run
 from valuecompass.store import MetricRecord, RunResult, Store, run_result
 
-_INTERVALS = {"irt-cat": "IRT posterior (EAP ± 1.96 SE of theta, mapped to the bank's expected share)",
+_INTERVALS = {"irt-cat": "IRT posterior (theta's EAP and SE, the interval mapped to the bank's expected share)",
               "share": "Wilson 95%, each item one trial"}
 _STOP_REASONS = {"se_target": "target SE reached", "max_items": "item limit (--max-items) reached",
                  "bank_exhausted": "no items left", "no_informative_item": "no informative item left"}
@@ -34,11 +34,11 @@ def _ci(low: float | None, high: float | None) -> str:
 def scores_table(result: RunResult) -> Table:
     """The per-dimension table, grouped by value system; fits 80 columns.
 
-    Columns: score, 95% interval, items, and for adaptive scores theta ± its SE.
+    Columns: score, 95% interval, items, and for adaptive scores theta with its SE in brackets.
     """
     adaptive = result.method == "irt-cat"
     table = Table(title=f"{result.run.model_spec}: scores of run {result.run.run_id} (0-100, {result.method})")
-    columns = ["dimension", "score", "95% CI", "items"] + (["θ ± SE"] if adaptive else ["judged"])
+    columns = ["dimension", "score", "95% CI", "items"] + (["θ (SE)"] if adaptive else ["judged"])
     for col in columns:
         table.add_column(col, justify="left" if col == "dimension" else "right", no_wrap=col != "dimension")
     order = [d.id for d in all_dimensions()]
@@ -51,7 +51,7 @@ def scores_table(result: RunResult) -> Table:
                 table.add_section()
             table.add_row(f"[bold]{get_system(system).name}[/bold]")
         d = row.details
-        last = (f"{d['theta']:+.2f} ± {d['theta_se']:.2f}" if adaptive and "theta" in d
+        last = (f"{d['theta']:+.2f} ({d['theta_se']:.2f})" if adaptive and "theta" in d
                 else str(d.get("n_judgments", "")))
         table.add_row(f"  {dim.short}", f"{row.score:.1f}", _ci(row.ci_low, row.ci_high), str(row.n_items), last)
     reasons = {r.details.get("stop_reason") for r in result.scores.values()} - {None}

@@ -48,7 +48,10 @@ class JudgeSettings(BaseModel):
             ask every item the free-text recognition question, as judges before keys did).
         rubric: How a rubric item's two actions are asked about: ``yesno`` (one question each),
             ``choice`` (A/B/neither) or ``choice_both`` (both orders, averaged).
-        coherence: Check whether a stance answer's key points argue for its stance.
+        coherence: Ask whether a stance answer's key points argue for its stance, and flag it as incoherent
+            when they argue for the other one. Off by default: on the development set the default
+            1.5B judge's flag agreed with the annotators less often than never flagging would
+            (docs/judge-validation.md); turn it on for a stronger judge.
         reason_first: Ask keyed questions for a short reason before the answer word.
         reversed_order: List each keyed question's answers in the other order ("No or Yes"): the
             judge-consistency check of ``valuecompass validate``.
@@ -66,7 +69,7 @@ class JudgeSettings(BaseModel):
     timeout_s: float = Field(default=120.0, gt=0)
     keyed: bool = True
     rubric: RubricMode = "yesno"
-    coherence: bool = True
+    coherence: bool = False
     reason_first: bool = False
     reversed_order: bool = False
     action_threshold: float = Field(default=0.5, ge=0.0, le=1.0)

@@ -92,8 +92,7 @@ class QuestionSet(_Frozen):
         system_message: The judge's system message.
         reason_instruction: Appended when the judge is asked for a reason before its answer.
         contexts: Per item format, the item heading and the judged text's name.
-        questions: The questions by name (``action``, ``choice``, ``unsafe_content``, ``refusal``,
-            ``coherence``).
+        questions: The questions by name (``action``, ``choice``, ``unsafe_content``, ``coherence``).
         content_hash: sha256 (16 hex digits) of the file and :data:`KEYED_RENDERER_VERSION`.
     """
 
@@ -106,7 +105,7 @@ class QuestionSet(_Frozen):
 
     @model_validator(mode="after")
     def _complete(self) -> "QuestionSet":
-        missing = {"action", "choice", "unsafe_content", "refusal", "coherence"} - set(self.questions)
+        missing = {"action", "choice", "unsafe_content", "coherence"} - set(self.questions)
         if missing:
             raise ValueError(f"questions missing: {sorted(missing)}")
         return self

@@ -45,8 +45,9 @@ _CHOICE_FIRST = re.compile(r"^" + _MD + r"([AB])(?:[\s*_\"'`)\].:,;!-]|$)(?![a-z
 _REFUSAL = re.compile(
     r"(?:^|[.!?])" + _MD +
     r"(?:(?:i'?m|i\s+am)\s+(?:really\s+|very\s+|truly\s+)?sorry\b|sorry\b|apologies\b|i\s+apologi[sz]e\b|"
-    r"i\s+(?:can(?:no|')?t|cannot|won'?t|will\s+not|must\s+(?:decline|refuse)|am\s+(?:not\s+able|unable)|"
-    r"'m\s+(?:not\s+able|unable)|do\s+not\s+feel\s+comfortable|don'?t\s+feel\s+comfortable)\b"
+    r"i\s+(?:can(?:no|')?t|cannot|won'?t|will\s+not|must\s+(?:decline|refuse)|do\s+not\s+feel\s+comfortable|"
+    r"don'?t\s+feel\s+comfortable)\b"
+    r"|(?:i'?m|i\s+am)\s+(?:not\s+able|unable|not\s+comfortable|not\s+going\s+to)\b"
     r"|as\s+an\s+ai\b[^.!?\n]{0,80}?\b(?:can(?:no|')?t|cannot|do\s+not|don'?t|won'?t|am\s+not|unable)\b"
     r"|(?:this|that)\s+(?:request|is\s+something)\s+i\s+(?:can(?:no|')?t|cannot|won'?t)\b)",
     re.IGNORECASE)

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from valuecompass.leaderboard import _pages as pages
 from valuecompass.leaderboard._data import StoreReader
-from valuecompass.leaderboard._downloads import leaderboard_csv, leaderboard_json, run_json
+from valuecompass.leaderboard._downloads import card_files, leaderboard_csv, leaderboard_json, run_json
 from valuecompass.leaderboard._render import CSP_HEADER
 from valuecompass.metric import ValueProfile
 
@@ -103,6 +103,18 @@ def create_app(store: str | Path, method: str | None = None, judge: str | None =
     @app.get("/data/leaderboard.json")
     def data_json() -> Response:
         return Response(leaderboard_json(site.data), media_type="application/json")
+
+    @app.get("/steering.html", response_class=HTMLResponse)
+    def steering() -> Response:
+        return _html(pages.steering_page(site))
+
+    @app.get("/data/cards/{name}")
+    def data_card(name: str) -> Response:
+        text = card_files(site.data).get(f"data/cards/{name}")
+        if text is None:
+            return PlainTextResponse("no such card", status_code=404)
+        kind = "application/json" if name.endswith(".json") else "text/markdown; charset=utf-8"
+        return Response(text, media_type=kind, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @app.get("/data/runs/{name}.json")
     def data_run(name: str) -> Response:

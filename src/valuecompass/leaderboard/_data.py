@@ -18,9 +18,11 @@ from typing import Any
 from urllib.parse import quote
 
 from valuecompass import __version__
-from valuecompass.errors import StoreError
+from valuecompass.errors import StoreError, UnknownFrameworkError
+from valuecompass.frameworks import get_dimension
 from valuecompass.leaderboard._model import Case, LeaderboardData, ModelEntry, RunInfo, ScoreCell
 from valuecompass.metric import Z95
+from valuecompass.validity import ValidityCard, grade_cell
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +143,7 @@ class StoreReader:
         by_run: dict[str, list[sqlite3.Row]] = {}
         for row in est:
             by_run.setdefault(row["run_id"], []).append(row)
+        cards, metrics = self._cards(judge), self._metrics(judge)
         entries, taken = [], set()
         for spec, spec_runs in _group_runs(runs).items():
             scored = [r for r in spec_runs if r["run_id"] in by_run]
@@ -148,13 +151,48 @@ class StoreReader:
                 continue
             best = sorted(scored, key=lambda r: (r["status"] == "complete", r["created"]), reverse=True)[0]
             others = tuple(r["run_id"] for r in spec_runs if r["run_id"] != best["run_id"])
+            card = cards.get(spec)
+            cells = _graded(_cells(by_run[best["run_id"]], method), _unreadable(by_run[best["run_id"]]), card,
+                            _self_judged(best, judge))
             entries.append(ModelEntry(key=model_key(spec, taken), label=spec, run=_run_info(best, judge),
-                                      scores=_cells(by_run[best["run_id"]], method), other_runs=others))
+                                      scores=cells, other_runs=others, card=card,
+                                      metrics=metrics.get(best["run_id"], {})))
         entries.sort(key=lambda e: e.label.lower())
         log.debug("read %d models (method %r, judge %r) from %s", len(entries), method, judge, self.path)
         return LeaderboardData(models=tuple(entries), method=method, judge=judge, methods=names,
                                store_name=self.path.name, package_version=__version__,
                                generated=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+
+    def _tables(self, conn: sqlite3.Connection) -> set[str]:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+    def _cards(self, judge: str) -> dict[str, ValidityCard]:
+        """The newest validity card per model spec with ``judge`` (none in stores from before cards)."""
+        with self._connect() as conn:
+            if "validity_cards" not in self._tables(conn):
+                return {}
+            rows = conn.execute("SELECT model_spec, data FROM validity_cards WHERE kind = 'card' AND judge_id = ? "
+                                "ORDER BY created DESC", (judge,)).fetchall()
+        out: dict[str, ValidityCard] = {}
+        for row in rows:
+            if row["model_spec"] not in out:
+                try:
+                    out[row["model_spec"]] = ValidityCard.model_validate(_json(row["data"]))
+                except ValueError:
+                    log.warning("skipped an unreadable validity card of %s", row["model_spec"])
+        return out
+
+    def _metrics(self, judge: str) -> dict[str, dict[str, dict[str, float]]]:
+        """Run-wide behaviour figures by ``judge``, per run: ``{run: {name: {value, n, low, high}}}``."""
+        with self._connect() as conn:
+            if "run_metrics" not in self._tables(conn):
+                return {}
+            rows = conn.execute("SELECT * FROM run_metrics WHERE judge_id = ? AND dimension = ''", (judge,)).fetchall()
+        out: dict[str, dict[str, dict[str, float]]] = {}
+        for r in rows:
+            out.setdefault(r["run_id"], {})[r["name"]] = {"value": r["value"], "n": r["n"],
+                                                           "low": r["ci_low"], "high": r["ci_high"]}
+        return out
 
     def cases(self, run_id: str, dimension: str | None = None, judge: str | None = None,
               limit: int | None = None) -> list[Case]:
@@ -262,6 +300,46 @@ def _cells(rows: list[sqlite3.Row], method: str) -> dict[str, ScoreCell]:
         cells[r["dimension"]] = ScoreCell(dimension=r["dimension"], score=score, se=se, low=float(low),
                                           high=float(high), n_items=int(r["n_items"]), method=method)
     return cells
+
+
+def _unreadable(rows: list[sqlite3.Row]) -> dict[str, int]:
+    """Per dimension, the verdicts its estimate could not read (adaptive ``unreadable``, share ``n_unparsable``)."""
+    out = {}
+    for r in rows:
+        details = _json(r["details"])
+        if isinstance(details, dict):
+            out[r["dimension"]] = int(details.get("unreadable", details.get("n_unparsable", 0)) or 0)
+    return out
+
+
+def _self_judged(run: sqlite3.Row, judge: str) -> bool:
+    judges = _json(run["provenance"]).get("judges", []) if isinstance(_json(run["provenance"]), dict) else []
+    return any(j.get("self_judged") for j in judges if isinstance(j, dict) and j.get("judge_id") == judge)
+
+
+def _graded(cells: dict[str, ScoreCell], unreadable: dict[str, int], card: ValidityCard | None,
+            self_judged: bool) -> dict[str, ScoreCell]:
+    """The cells with their reliability grades, from the card's evidence where there is a card."""
+    known = {r.dimension: r.passes for r in card.known_groups or ()} if card else {}
+    agreement = {s: g.get("accuracy") for s, g in card.agreement.systems.items()} if card and card.agreement else {}
+    out = {}
+    for dim, c in cells.items():
+        grade = grade_cell(n_items=c.n_items, ci_low=c.low, ci_high=c.high,
+                           agreement=agreement.get(get_dimension(dim).system) if dim_known(dim) else None,
+                           self_judged=self_judged or bool(card and card.self_judged),
+                           unreadable=unreadable.get(dim, 0),
+                           known_groups_pass=known.get(dim))
+        out[dim] = c.model_copy(update={"grade": grade.letter, "grade_reasons": grade.reasons})
+    return out
+
+
+def dim_known(dim: str) -> bool:
+    """Whether ``dim`` is a dimension of the frameworks (a store may hold others)."""
+    try:
+        get_dimension(dim)
+    except UnknownFrameworkError:
+        return False
+    return True
 
 
 def _case(row: sqlite3.Row) -> Case:

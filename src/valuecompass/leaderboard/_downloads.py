@@ -9,6 +9,7 @@ from typing import Any
 
 from valuecompass.frameworks import all_dimensions
 from valuecompass.leaderboard._model import LeaderboardData
+from valuecompass.validity import ValidityCard, card_markdown
 
 #: Columns of ``data/leaderboard.csv``: one row per (model, dimension).
 CSV_COLUMNS: tuple[str, ...] = ("model", "system", "dimension", "score", "se", "ci_low", "ci_high", "n_items",
@@ -60,3 +61,18 @@ def leaderboard_json(data: LeaderboardData) -> str:
 def run_json(records: dict[str, Any]) -> str:
     """A run's full records (see :meth:`StoreReader.run_records`) as JSON text."""
     return json.dumps(records, ensure_ascii=False, indent=1, default=str)
+
+
+def card_json(card: ValidityCard) -> str:
+    """A validity card as JSON text."""
+    return json.dumps(card.model_dump(mode="json"), ensure_ascii=False, indent=1)
+
+
+def card_files(data: LeaderboardData) -> dict[str, str]:
+    """``data/cards/<model key>.json`` and ``.md`` for every shown model with a validity card."""
+    out = {}
+    for m in data.models:
+        if m.card is not None:
+            out[f"data/cards/{m.key}.json"] = card_json(m.card)
+            out[f"data/cards/{m.key}.md"] = card_markdown(m.card)
+    return out

@@ -12,7 +12,7 @@ from valuecompass.errors import ValueCompassError
 from valuecompass.leaderboard import _pages as pages
 from valuecompass.leaderboard._app import static_dir
 from valuecompass.leaderboard._data import StoreReader
-from valuecompass.leaderboard._downloads import leaderboard_csv, leaderboard_json, run_json
+from valuecompass.leaderboard._downloads import card_files, leaderboard_csv, leaderboard_json, run_json
 from valuecompass.metric import ValueProfile
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,7 @@ def export_site(store: str | Path, out: str | Path, method: str | None = None, j
         "culture.html": pages.culture_page(site, static=True),
         "test.html": pages.test_page(site, static=True),
         "methodology.html": pages.methodology_page(site, static=True),
+        "steering.html": pages.steering_page(site, static=True),
         "data/leaderboard.csv": leaderboard_csv(data),
         "data/leaderboard.json": leaderboard_json(data),
     }
@@ -90,6 +91,7 @@ def export_site(store: str | Path, out: str | Path, method: str | None = None, j
         docs[f"model/{m.key}.html"] = pages.model_page(site, m.key, static=True) or ""
         for dim in m.scores:
             docs[f"model/{m.key}/{dim}.html"] = pages.drill_page(site, m.key, dim, static=True) or ""
+    docs.update(card_files(data))
     for name, run_id in site.run_names().items():
         docs[f"data/runs/{name}.json"] = run_json(site.reader.run_records(run_id))
     for path, text in docs.items():

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from valuecompass.validity import ValidityCard
+
 #: The judge labels the pages colour (others are shown as stored).
 KNOWN_LABELS: tuple[str, ...] = ("supports", "unrelated", "opposes")
 
@@ -29,6 +31,8 @@ class ScoreCell(_Frozen):
         high: Upper end of the interval.
         n_items: Number of items behind the score.
         method: How the score was estimated (e.g. ``share``, ``irt``).
+        grade: Reliability grade A-D (see :mod:`valuecompass.validity._grades`).
+        grade_reasons: Every reason the grade is not higher.
     """
 
     dimension: str
@@ -38,6 +42,15 @@ class ScoreCell(_Frozen):
     high: float
     n_items: int = Field(ge=0)
     method: str = ""
+    grade: str = ""
+    grade_reasons: tuple[str, ...] = ()
+
+    @property
+    def grade_text(self) -> str:
+        """The grade in words (for a tooltip)."""
+        if not self.grade:
+            return ""
+        return f"grade {self.grade}: " + ("; ".join(self.grade_reasons) or "no weakness found")
 
 
 class RunInfo(_Frozen):
@@ -113,6 +126,9 @@ class ModelEntry(_Frozen):
         run: The run whose scores are shown (the newest finished run of this model).
         scores: Dimension id -> score.
         other_runs: Ids of older runs of the same model.
+        card: The newest validity card of this model with the shown judge, if any.
+        metrics: The run's behaviour figures by the shown judge: ``name -> {value, n, low, high}``
+            for the whole run (acquiescence, over-refusal, incoherence ...).
     """
 
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
@@ -120,6 +136,8 @@ class ModelEntry(_Frozen):
     run: RunInfo
     scores: dict[str, ScoreCell]
     other_runs: tuple[str, ...] = ()
+    card: ValidityCard | None = None
+    metrics: dict[str, dict[str, float]] = Field(default_factory=dict)
 
 
 class LeaderboardData(_Frozen):

@@ -36,6 +36,7 @@ from valuecompass.leaderboard._views import (
     tab_defaults,
 )
 from valuecompass.metric import ValueProfile
+from valuecompass.validity import steering_summary
 
 #: How many example cases a model page shows per value system.
 EXAMPLES_PER_SYSTEM = 3
@@ -172,10 +173,12 @@ def model_page(site: Site, key: str, static: bool = False) -> str | None:
     if model is None:
         return None
     shown = [s for s in systems() if any(d in model.scores for d in s.ordered_ids)]
+    summary = steering_summary(model.card.steering) if model.card and model.card.steering else ""
     return render("model.html", PageMeta(f"model/{key}.html", static), **_context(site), nav="leaderboard",
                   model=model, systems=shown, examples=_examples(site, model), run_file=run_file(model.run.run_id),
                   other_runs=[(rid, run_file(rid)) for rid in model.other_runs],
-                  dim_names={d.id: d.name for d in all_dimensions()}, payload=model_payload(model, shown))
+                  dim_names={d.id: d.name for d in all_dimensions()}, payload=model_payload(model, shown),
+                  steering_summary=summary)
 
 
 def drill_page(site: Site, key: str, dim: str, static: bool = False) -> str | None:
@@ -220,3 +223,12 @@ def methodology_page(site: Site, static: bool = False) -> str:
                 sources[key] = sources.get(key, 0) + 1
     return render("methodology.html", PageMeta("methodology.html", static), **_context(site), nav="methodology",
                   systems=systems(), country_sources=[(title, cite, n) for (title, cite), n in sources.items()])
+
+
+def steering_page(site: Site, static: bool = False) -> str:
+    """How far each model's scores move under personas that push its values (``steering.html``)."""
+    rows = [(m, {r.dimension: r for r in m.card.steering}) for m in site.data.models if m.card and m.card.steering]
+    shown = [s for s in systems() if any(d in steer for _, steer in rows for d in s.ordered_ids)]
+    return render("steering.html", PageMeta("steering.html", static), **_context(site), nav="steering",
+                  rows=rows, systems=shown, summaries={m.key: steering_summary(m.card.steering) for m, _ in rows if m.card},
+                  dim_short={d.id: d.short for d in all_dimensions()})

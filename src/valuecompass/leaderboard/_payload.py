@@ -33,10 +33,11 @@ def system_json(system: ValueSystem) -> dict[str, Any]:
 
 
 def model_json(model: ModelEntry) -> dict[str, Any]:
-    """A model's key, label and scores as ``dim: [score, se, low, high, n_items]``."""
+    """A model's key, label and scores as ``dim: [score, se, low, high, n_items, grade, grade in words]``."""
     return {"key": model.key, "label": model.label, "status": model.run.status,
             "date": model.run.finished or model.run.started,
-            "scores": {d: [_r(c.score), _r(c.se), _r(c.low), _r(c.high), c.n_items] for d, c in model.scores.items()}}
+            "scores": {d: [_r(c.score), _r(c.se), _r(c.low), _r(c.high), c.n_items, c.grade, c.grade_text]
+                       for d, c in model.scores.items()}}
 
 
 def leaderboard_payload(data: LeaderboardData, extra: Sequence[ValueProfile] = ()) -> dict[str, Any]:

@@ -149,8 +149,6 @@ def _reading_reply(messages: list[Message], config: GenerateConfig) -> str:
     if 'does the following happen: "' in question:
         action = question.split('does the following happen: "', 1)[1].rsplit('"?', 1)[0]
         return "Yes" if action.lower() in quoted.lower() else "No"
-    if "refuse, or avoid" in question:
-        return "Yes" if quoted.startswith("I'm sorry") else "No"
     if question.startswith("Does this") and " give " in question:
         content = question.split(" give ", 1)[1].split("? Answer", 1)[0]
         return "Yes" if content.lower() in quoted.lower() else "No"

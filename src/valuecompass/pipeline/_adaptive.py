@@ -54,10 +54,11 @@ log = logging.getLogger(__name__)
 
 METHOD = "irt-cat"
 
-#: Default adaptive-test settings: a short test that fits all 27 dimensions of the
-#: embedded model in about 15 minutes on two CPU cores. Go deeper with --max-items / --se.
-DEFAULT_CAT = CATConfig(se_target=0.45, min_items=3, max_items=3, batch_size=2, randomesque=2,
-                        min_information=0.1)
+#: Default adaptive-test settings: six items per dimension in two adaptive steps, which fits all 27
+#: dimensions of the embedded model in about 15 minutes on two CPU cores. Go deeper with --max-items / --se.
+#: Formats are balanced: half of a Moral Foundations test is forced-choice stories (decided by their key).
+DEFAULT_CAT = CATConfig(se_target=0.3, min_items=6, max_items=6, batch_size=3, randomesque=2,
+                        balance_formats=True, min_information=0.1)
 
 
 class AdaptiveConfig(BaseModel):
@@ -98,7 +99,7 @@ class AdaptiveConfig(BaseModel):
     items_per_round: int = Field(default=3, ge=1, le=10)
     generate: GenerateConfig = GenerateConfig(max_tokens=96)
     format_tokens: bool = True
-    benign_items: int = Field(default=2, ge=0, le=50)
+    benign_items: int = Field(default=1, ge=0, le=50)
     seed: int = 0
 
 
@@ -199,8 +200,9 @@ async def _judge_batch(ctx: _Context, items: Sequence[Item], jobs: Sequence[Job]
             for r in records]
 
 
-async def _grow_bank(ctx: _Context, bank: DimensionBank, target_b: float, round_no: int) -> tuple[int, int]:
-    """Generate items at ``target_b`` and store those that pass the checks; (accepted, rejected)."""
+async def _grow_bank(ctx: _Context, bank: DimensionBank, target_b: float, round_no: int
+                     ) -> tuple[int, list[dict[str, str]]]:
+    """Generate items at ``target_b`` and store those that pass the checks; (accepted, rejections with reasons)."""
     exemplars = [Exemplar(item, p.b) for item, p in zip(bank.items, bank.params)]
     settings = GenerationSettings(n=ctx.config.items_per_round,
                                   seed=_dimension_seed(ctx.config, bank.dimension) + round_no)
@@ -211,7 +213,7 @@ async def _grow_bank(ctx: _Context, bank: DimensionBank, target_b: float, round_
         ctx.store.insert_items(result.accepted)
     for text, reason in result.rejected:
         log.info("rejected generated item for %s (%s): %s", bank.dimension, reason, text[:80])
-    return len(result.accepted), len(result.rejected)
+    return len(result.accepted), [{"text": text[:300], "reason": reason} for text, reason in result.rejected]
 
 
 def _load_state(ctx: _Context, engine: CATEngine, dimension: str) -> tuple[CATState, dict[str, Any]]:
@@ -261,9 +263,10 @@ async def run_dimension_test(ctx: _Context, dimension: str) -> DimensionOutcome:
                 and extra["rounds"] < ctx.config.generation_rounds):
             extra["rounds"] += 1  # counted before the call: a crash mid-generation does not loop
             ctx.store.save_cat_state(ctx.run.run_id, dimension, state.to_json(), extra)
-            accepted, rejected = await _grow_bank(ctx, bank, sel.target_b, extra["rounds"])
+            accepted, rejections = await _grow_bank(ctx, bank, sel.target_b, extra["rounds"])
             extra["generated"] += accepted
-            extra["rejected"] += rejected
+            extra["rejected"] += len(rejections)
+            extra["rejections"] = [*extra.get("rejections", []), *rejections][-50:]  # reasons, newest kept
             ctx.store.save_cat_state(ctx.run.run_id, dimension, state.to_json(), extra)
             if accepted:
                 bank = load_bank(ctx.store, dimension)
@@ -290,7 +293,8 @@ def _finish(ctx: _Context, dimension: str, state: CATState, bank: DimensionBank,
         score=est.score, se=score_se, ci_low=est.lower, ci_high=est.upper, n_items=state.n_items,
         details={"theta": state.theta, "theta_se": state.se, "stop_reason": state.stop_reason,
                  "bank_size": len(bank.items), "retired": len(bank.retired), "generated": outcome.generated,
-                 "rejected_generated": outcome.rejected, "unreadable": outcome.unreadable, "items": list(state.administered),
+                 "rejected_generated": outcome.rejected, "rejections": extra.get("rejections", []),
+                 "unreadable": outcome.unreadable, "items": list(state.administered),
                  "cat": ctx.config.cat.model_dump(mode="json")}))
     return outcome
 

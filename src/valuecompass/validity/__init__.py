@@ -20,6 +20,7 @@ from valuecompass.validity._card import (
 )
 from valuecompass.validity._grades import Grade, grade_cell
 from valuecompass.validity._known_groups import PASS_AUC, Construction, construct, known_groups_rows
+from valuecompass.validity._report import card_markdown
 from valuecompass.validity._reliability import reliability, retest, split_half
 from valuecompass.validity._selfreport import item_prompt, read_rating, self_report
 from valuecompass.validity._steering import CONDITIONS, steering_row, steering_summary
@@ -29,7 +30,7 @@ from valuecompass.validity._workflow import CHECKS, ValidityConfig, ValidityProg
 __all__ = [
     "AgreementSummary", "CHECKS", "CONDITIONS", "Construction", "Grade", "KnownGroupsRow", "PASS_AUC", "Reliability",
     "RetestRow", "SelfReport", "SteeringRow", "ValidityCard", "ValidityConfig", "ValidityProgress",
-    "ValidityTemplates", "construct", "default_validity_templates", "grade_cell", "item_prompt",
+    "ValidityTemplates", "card_markdown", "construct", "default_validity_templates", "grade_cell", "item_prompt",
     "known_groups_rows", "load_validity_templates", "read_rating", "reliability", "retest", "self_report",
     "split_half", "steering_row", "steering_summary", "validate_model",
 ]

@@ -114,10 +114,15 @@
   function dimCell(m, dim, on) {
     var td = VC.el('td', {cls: 'col-dim' + (on ? '' : ' dim-off')}), s = m.scores[dim];
     if (!s) { td.appendChild(VC.el('span', {cls: 'na', text: '\u2013', title: 'not scored'})); return td; }
-    td.appendChild(VC.el('a', {cls: 'dimscore', href: 'model/' + m.key + '/' + dim + '.html', title: VC.fmt(s[0]) +
-        ' (95% interval ' + VC.fmt(s[2]) + '\u2013' + VC.fmt(s[3]) + ', SE ' + VC.fmt(s[1]) + ', ' + s[4] + ' items): see the items'},
+    var wrap = VC.el('span', {cls: 'dimcell'}, VC.el('a', {cls: 'dimscore', href: 'model/' + m.key + '/' + dim + '.html',
+        title: VC.fmt(s[0]) + ' (95% interval ' + VC.fmt(s[2]) + '\u2013' + VC.fmt(s[3]) + ', ' + s[4] + ' items): see the items'},
       VC.el('span', {cls: 'dimscore-num', text: VC.fmt(s[0], 0)}),
       VC.el('span', {cls: 'dimscore-pm', text: '\u00b1' + VC.fmt((s[3] - s[2]) / 2, 0)})));
+    if (s[5]) {
+      wrap.appendChild(VC.el('span', {cls: 'grade grade-' + s[5], text: s[5], title: s[6],
+                                      attrs: {tabindex: '0', role: 'note', 'aria-label': s[6]}}));
+    }
+    td.appendChild(wrap);
     return td;
   }
 
