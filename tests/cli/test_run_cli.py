@@ -112,6 +112,8 @@ def test_fixed_run_with_a_bad_judge_fails_before_any_call(cli, store_path: Path,
 def test_unknown_model_and_run_fail_clearly(cli, store_path: Path) -> None:
     bad = cli("run", "-m", "hf/x", "--store", str(store_path))
     assert bad.exit_code == 1 and "unknown model provider 'hf'" in bad.stderr and "fix:" in bad.stderr
+    assert not store_path.exists()  # checked before anything is opened
+    cli("run", "--fixed", "--no-judge", "-m", "fake/echo", "-d", "power", "-n", "1", "--store", str(store_path))
     missing = cli("runs", "show", "run-nothere", "--store", str(store_path))
     assert missing.exit_code == 1 and "no run with id 'run-nothere'" in missing.stderr
 
@@ -201,3 +203,16 @@ def test_fixed_run_whose_verdicts_are_all_unreadable_says_so(cli, store_path: Pa
               "--store", str(store_path))
     assert res.exit_code == 0, res.stderr
     assert "no verdict of judge fake/judge could be read (2 unreadable)" in res.stderr
+
+
+def test_the_cli_default_run_is_the_api_default_run(cli, store_path: Path) -> None:
+    """`validate` and the Python API build AdaptiveConfig with its defaults: they must find the CLI's run."""
+    from valuecompass.models import get_model
+    from valuecompass.pipeline import AdaptiveConfig, adaptive_run_record
+
+    res = cli("run", "-m", "fake/echo", "--judge", "fake/judge", "-d", "power", "--no-generate", "--store",
+              str(store_path), "--json")
+    assert res.exit_code == 0, res.stderr
+    config = AdaptiveConfig(model="fake/echo", judge="fake/judge", dimensions=("power",), generate_items=False)
+    record = adaptive_run_record(config, get_model("fake/echo").identity(), "fake/judge", ["power"])
+    assert record.run_id == res.json()["run"]["run_id"]

@@ -8,16 +8,22 @@ from pathlib import Path
 
 import pytest
 
-from valuecompass.judge import BEGIN_MARK, END_MARK, default_templates
+import re
+
+from valuecompass.judge import default_templates
 from valuecompass.models import FakeModel, GenerateConfig
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+_QUOTE = re.compile(r"^<<<TEXT ([0-9a-f]{12})>>>\n(.*)\n<<<END TEXT \1>>>$", re.DOTALL | re.MULTILINE)
+
+
 def quoted_text(messages: list[dict[str, str]]) -> str:
-    """The response quoted in a judge prompt (between the markers)."""
-    user = messages[-1]["content"]
-    return user[user.rindex(BEGIN_MARK) + len(BEGIN_MARK): user.rindex(END_MARK)]
+    """The response quoted in a judge prompt (between its markers)."""
+    match = _QUOTE.search(messages[-1]["content"])
+    assert match is not None, "no quoted text in the prompt"
+    return match.group(2)
 
 
 def answer_words(messages: list[dict[str, str]]) -> dict[str, str]:

@@ -73,7 +73,7 @@ def test_injected_instructions_do_not_flip_the_label(judge: Judge, base_labels: 
     for case_id in INJECTED:
         assert base_labels[case_id] == "opposes"
         assert attacked[case_id].label == base_labels[case_id], (case_id, attacked[case_id].probabilities)
-        assert attacked[case_id].redactions >= 1
+        assert attacked[case_id].injection_signs and attacked[case_id].uncertain  # recorded, and not counted
 
 
 def test_validate_on_the_touche_fixture(judge: Judge, touche_dir: Path) -> None:

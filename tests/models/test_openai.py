@@ -108,13 +108,24 @@ async def test_good_answer_is_read_with_usage(fault_server, backend: str) -> Non
     assert out.model == "loopback" and out.first_token is None
 
 
-async def test_a_closed_port_is_a_retryable_connection_error(backend: str) -> None:
-    from tests._servers import free_port
+async def test_a_closed_port_is_said_at_once_and_not_retried(backend: str) -> None:
+    import time
 
-    model = get_model("openai/loopback", base_url=f"http://127.0.0.1:{free_port()}/v1", http_backend=backend)
-    with pytest.raises(openai.APIConnectionError) as info:
+    from tests._servers import free_port
+    from valuecompass.errors import ModelError
+
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    model = get_model("openai/loopback", base_url=url, http_backend=backend)
+    start = time.monotonic()
+    with pytest.raises(ModelError, match="connection refused") as info:
         await model.generate(MSG, GenerateConfig(timeout_s=5))
-    assert model.should_retry(info.value)
+    assert time.monotonic() - start < 1.0 and url in str(info.value)
+    assert not model.should_retry(info.value)
+    with pytest.raises(ModelError, match="connection refused"):
+        model.preflight()
+    unknown = get_model("openai/x", base_url="http://no-such-host.invalid/v1", http_backend=backend)
+    with pytest.raises(ModelError, match="unknown host 'no-such-host.invalid'"):
+        unknown.preflight()
 
 
 def test_backend_choice(no_keys: None, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -213,3 +213,25 @@ async def test_transient_judge_failures_are_retried(tmp_path):
         assert result.run.status == "complete"
         assert len(judgments) == len(store.responses_for_run(result.run.run_id))
         assert {j.label for j in judgments} == {"supports"} and calls["n"] > 2
+
+
+async def test_judge_calls_take_the_runs_timeout_and_retry_policy(tmp_path, monkeypatch):
+    """A hung judge endpoint costs the run's --timeout per attempt, not the judge's own default of 120 s."""
+    import time
+
+    import valuecompass.judge._judge as judge_module
+    from valuecompass.models import FakeModel, GenerateConfig
+    from valuecompass.pipeline import RetryPolicy
+
+    real = judge_module.get_model
+    monkeypatch.setattr(judge_module, "get_model",
+                        lambda spec, **o: FakeModel(spec, delay_s=30) if spec == "fake/hung" else real(spec, **o))
+    config = AdaptiveConfig(model="fake/examinee", judge="fake/hung", dimensions=("ethical",), generate_items=False,
+                            generate=GenerateConfig(timeout_s=0.2),
+                            cat=CATConfig(min_items=1, max_items=1, batch_size=1))
+    start = time.monotonic()
+    with Store(tmp_path / "s.sqlite") as store:
+        with pytest.raises(ModelCallError, match="after 2 attempt"):
+            await run_adaptive(config, store, model=examinee_model(), retry=RetryPolicy(max_attempts=2,
+                                                                                        base_delay_s=0.01))
+    assert time.monotonic() - start < 10

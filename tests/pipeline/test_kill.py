@@ -59,6 +59,12 @@ def test_killed_run_resumes_to_the_same_results(tmp_path: Path) -> None:
     first = _kill_after(killed, 30)
     second = _kill_after(killed, first + 40)
     assert 30 <= first < second < TOTAL  # both kills landed mid-run
+    from valuecompass.store import Store
+
+    with Store(killed) as store:  # the killed owner could not say so: readers see it is gone
+        [summary] = store.list_runs()
+        assert summary.run.status == "interrupted" and store.get_run(summary.run.run_id).status == "interrupted"
+    assert sqlite3.connect(killed).execute("SELECT status FROM runs").fetchone()[0] == "running"  # as stored
     resumed = subprocess.run([sys.executable, "-c", CLI, *RUN, "--store", str(killed)], capture_output=True,
                              text=True, timeout=120)
     assert resumed.returncode == 0, resumed.stderr

@@ -47,3 +47,18 @@ def test_old_verdicts_and_scores_stay_readable(tmp_path: Path) -> None:
         assert view.item == item and view.judgments[0].template_hash == "old-hash"
         result = run_result(store, "run-old")
         assert result.scores["self_direction"].score == 100.0 and result.method == "share"
+
+
+def test_replacing_a_runs_metrics_drops_figures_no_longer_computed(tmp_path: Path) -> None:
+    from valuecompass.store import MetricRecord
+
+    with Store(tmp_path / "m.sqlite") as store:
+        store.open_run(RunRecord(run_id="run-m", model_spec="fake/m"))
+        old = [MetricRecord(run_id="run-m", judge_id="j", name=n, value=10.0, n=5) for n in ("acquiescence", "incoherence")]
+        store.replace_metrics("run-m", "j", old)
+        store.replace_metrics("run-m", "other", [MetricRecord(run_id="run-m", judge_id="other", name="acquiescence",
+                                                              value=1.0, n=1)])
+        store.replace_metrics("run-m", "j", [MetricRecord(run_id="run-m", judge_id="j", name="acquiescence", value=20.0,
+                                                          n=5)])
+        assert [(m.judge_id, m.name, m.value) for m in store.metrics_for_run("run-m")] == [
+            ("j", "acquiescence", 20.0), ("other", "acquiescence", 1.0)]

@@ -50,7 +50,7 @@ for _name in COMMAND_MODULES:
 def main() -> None:
     """Console-script entry point: run the app, print library errors without a traceback."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # typer returns an Exit's code here (130 for Ctrl-C) instead of raising
     except ValueCompassError as exc:
         typer.secho(f"error: {exc.message}", err=True, fg="red")
         if exc.hint:
@@ -68,3 +68,7 @@ def main() -> None:
         if hasattr(exc, "show"):
             exc.show()
         sys.exit(getattr(exc, "exit_code", 2))
+    if isinstance(code, int) and not isinstance(code, bool) and code:
+        if code == 130:
+            typer.secho("interrupted; stored results are kept, rerun the same command to resume", err=True)
+        sys.exit(code)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -21,8 +22,8 @@ from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, print_json, with
 from valuecompass.cli._run_adaptive import print_adaptive, run_adaptive_cli
 from valuecompass.cli.scores import print_result, result_json
 from valuecompass.errors import ModelError, UsageError
-from valuecompass.models import DEFAULT_MODEL, GenerateConfig
-from valuecompass.judge import DEFAULT_JUDGE, Judge, make_judge
+from valuecompass.models import DEFAULT_MODEL, GenerateConfig, check_model_options, get_model
+from valuecompass.judge import DEFAULT_JUDGE, Judge, JudgeSettings, make_judge
 from valuecompass.pipeline import (
     DEFAULT_CAT,
     SECRET_OPTIONS,
@@ -63,6 +64,19 @@ def parse_model_args(pairs: list[str]) -> dict[str, str | int | float | bool | N
     return options
 
 
+def recorded_options(options: dict[str, Any]) -> dict[str, Any]:
+    """Options that go into a run record: each a number, text, true/false or null.
+
+    Raises:
+        ModelError: naming an option given as a JSON object or list.
+    """
+    for key, value in options.items():
+        if isinstance(value, (dict, list)):
+            raise ModelError(f"model option {key!r} must be a number, text, true/false or null, not a JSON "
+                             f"{'object' if isinstance(value, dict) else 'list'}", hint=f"e.g. -M {key}=8")
+    return options
+
+
 class _Bar:
     """A rich progress bar fed by the runner's progress callback: done/total, rate, ETA."""
 
@@ -88,10 +102,11 @@ def _administer(config: FixedFormConfig, store: Path | None, item_file: Path | N
         return asyncio.run(run_fixed_form(config, db, items=source, options=options, progress=bar))
 
 
-def _judge_and_score(run_id: str, store: Path | None, judge: Judge, as_json: bool) -> dict:
-    """Judge every unjudged response of a fixed-form run, then score it; print what `scores` prints."""
+def _judge_and_score(run_id: str, store: Path | None, judge: Judge, as_json: bool,
+                     retry: RetryPolicy | None = None) -> dict:
+    """Judge every unjudged response of a fixed-form run (the run's retry policy), then score it; print as `scores`."""
     with Store(store) as db:
-        stats = with_judge(judge, lambda: judge_run(db, run_id, judge))
+        stats = with_judge(judge, lambda: judge_run(db, run_id, judge, retry=retry or RetryPolicy()))
         scored = score_run(db, run_id, judge_id=judge.judge_id)
         if all(s.score is None for s in scored):
             unreadable = sum(s.n_unparsable for s in scored)
@@ -154,9 +169,14 @@ def run(
 
     Everything is stored as it arrives; rerun the same command to resume.
     """
-    options = parse_model_args(model_arg)
+    options = recorded_options(parse_model_args(model_arg))
     if base_url:
         options["base_url"] = base_url
+    check_model_options(model, options)  # bad specs, option values, files and endpoints fail before anything
+    check_model_options(judge, {})       # is stored (a run record opened now would be left failed)
+    get_model(model, **options).preflight()
+    if not (fixed and no_judge):
+        get_model(judge).preflight()
     format_tokens = max_tokens is None
     generate = GenerateConfig(temperature=temperature, max_tokens=max_tokens or 256, seed=seed,
                               system_prompt=system_prompt, timeout_s=timeout)
@@ -186,11 +206,12 @@ def run(
         items_per_dimension=items, samples=samples, form_seed=form_seed, generate=generate,
         format_tokens=format_tokens)
     runner = RunnerOptions(max_connections=max_connections, retry=retry)
-    the_judge = None if no_judge else make_judge(judge, profile=judge_profile)  # a bad judge fails before any call
+    the_judge = None if no_judge else make_judge(judge, profile=judge_profile,  # a bad judge fails before any call
+                                                 settings=JudgeSettings(timeout_s=timeout))
     result = _administer(fixed_config, store, item_file, runner, show_bar=not as_json)
     if not as_json:
         _print_summary(result)
-    judged = None if the_judge is None else _judge_and_score(result.run.run_id, store, the_judge, as_json)
+    judged = None if the_judge is None else _judge_and_score(result.run.run_id, store, the_judge, as_json, retry)
     if as_json:
         s = result.stats
         print_json({"run": result.run.model_dump(mode="json"), "resumed": result.resumed,

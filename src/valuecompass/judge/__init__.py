@@ -42,15 +42,7 @@ from valuecompass.judge._calibrate import (
     weighted_f1,
 )
 from valuecompass.judge._judge import DEFAULT_JUDGE, Judge, JudgeSettings, cache_order, make_judge, read_output
-from valuecompass.judge._neutralise import (
-    BEGIN_MARK,
-    END_MARK,
-    Neutralised,
-    neutralise,
-    neutralise_counted,
-    quote,
-    redact_instructions,
-)
+from valuecompass.judge._quote import DEFAULT_MAX_CHARS, Quoted, defang, injection_signs, normalise_for_checks, plain, quote
 from valuecompass.judge._parse import LabelProbs, ParsedText, decide, label_probs, parse_text, token_label
 from valuecompass.judge._profile import (
     PROFILE_SCHEMA,
@@ -126,15 +118,16 @@ __all__ = [
     "Asked", "ChoiceReading", "Interval", "KeyedSettings", "QuestionSet", "RefusalReading", "StanceReading",
     "Verdict", "decide_actions", "default_questions", "is_degenerate", "keyed_verdict", "load_questions",
     "read_choice", "read_refusal", "read_stance", "render_question", "wilson_interval",
-    "BEGIN_MARK", "CONFORMING", "DEFAULT_JUDGE", "END_MARK", "LABEL_VALUE", "PROFILE_SCHEMA", "SCHWARTZ_VALUES",
+    "DEFAULT_MAX_CHARS", "Quoted", "defang", "injection_signs", "normalise_for_checks", "plain",
+    "CONFORMING", "DEFAULT_JUDGE", "LABEL_VALUE", "PROFILE_SCHEMA", "SCHWARTZ_VALUES",
     "SEMEVAL_REFERENCE", "TOUCHE_TO_SCHWARTZ", "AgreementReport", "Answer", "CalibrationFit", "Confusion",
     "DimensionCalibration", "Exemplar", "Judge", "JudgeIdentity", "JudgeProfile", "JudgePrompt", "JudgeRequest",
-    "JudgeSettings", "Judgment", "Label", "LabelledExample", "LabelProbs", "Neutralised", "ParsedText",
+    "JudgeSettings", "Judgment", "Label", "LabelledExample", "LabelProbs", "ParsedText",
     "ShareEstimate", "SystemTemplate", "TemplateSet", "ThresholdFit", "ToucheArgument", "ValueAgreement",
     "agreement_report", "cache_order", "calibrate", "conforming_rule", "conforms", "confusion", "decide",
     "default_templates", "f1", "label_probs", "load_labelled_examples", "load_profile", "load_templates",
-    "macro_f1", "make_judge", "mean_auc", "micro_f1", "neutralise", "neutralise_counted", "parse_text", "precision",
-    "quote", "read_output", "read_touche", "recall", "redact_instructions", "render_prompt", "roc_auc",
+    "macro_f1", "make_judge", "mean_auc", "micro_f1", "parse_text", "precision",
+    "quote", "read_output", "read_touche", "recall", "render_prompt", "roc_auc",
     "sample_arguments", "save_profile", "share_estimate", "token_label", "touche_examples", "touche_requests",
     "tune_threshold", "validate_touche", "value_agreement", "weighted_f1",
 ]

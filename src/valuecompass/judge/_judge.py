@@ -18,6 +18,7 @@ from valuecompass.judge._keyed import Asked, KeyedSettings, RubricMode, keyed_ve
 from valuecompass.judge._parse import LabelProbs, decide, label_probs, parse_text, read_reasoned
 from valuecompass.judge._profile import JudgeProfile, load_profile
 from valuecompass.judge._questions import QuestionSet, default_questions, render_question
+from valuecompass.judge._quote import DEFAULT_MAX_CHARS, quote
 from valuecompass.judge._templates import JudgePrompt, SystemTemplate, TemplateSet, default_templates, render_prompt
 from valuecompass.judge._types import JudgeIdentity, JudgeRequest, Judgment, JudgmentStatus, ProbabilitySource
 from valuecompass.models import GenerateConfig, ModelAPI, ModelOutput, get_model
@@ -62,7 +63,7 @@ class JudgeSettings(BaseModel):
 
     rationale_tokens: int = Field(default=24, ge=0, le=256)
     top_logprobs: int = Field(default=20, ge=0, le=20)
-    max_chars: int = Field(default=1500, ge=100)
+    max_chars: int = Field(default=DEFAULT_MAX_CHARS, ge=100, le=100_000)
     exemplar_chars: int = Field(default=400, ge=50)
     min_label_mass: float = Field(default=0.5, ge=0.0, le=1.0)
     seed: int = 0
@@ -124,7 +125,7 @@ class Judge:
     Any model can judge. The prompt gives the dimension's definition and what
     conforming and opposing behaviour look like, in the meaning of its value
     system (expresses the value; violates the foundation; is safe; reflects the
-    sub-dimension), quotes the neutralised response, and asks for one answer
+    sub-dimension), quotes the response whole, and asks for one answer
     word whose first token decides the label.
 
     Args:
@@ -189,15 +190,15 @@ class Judge:
         return GenerateConfig(temperature=0.0, max_tokens=1 + s.rationale_tokens, seed=s.seed,
                               top_logprobs=s.top_logprobs, timeout_s=s.timeout_s)
 
-    def read(self, request: JudgeRequest, output: ModelOutput, seconds: float = 0.0, redactions: int = 0
-             ) -> Judgment:
+    def read(self, request: JudgeRequest, output: ModelOutput, seconds: float = 0.0,
+             prompt: JudgePrompt | None = None) -> Judgment:
         """Turn the model's ``output`` for ``request`` into a :class:`Judgment`.
 
         Args:
             request: What was judged.
             output: The judge model's output.
             seconds: Wall time of the call.
-            redactions: Pieces deleted from the response as addressed to the judge or the chat format.
+            prompt: The prompt the output answers (its signs of injection and truncation are recorded).
         """
         template = self.templates.for_system(get_dimension(request.dimension).system)
         cal = self.profile.for_dimension(request.dimension) if self.profile else None
@@ -206,8 +207,10 @@ class Judge:
                         probabilities=r.probabilities, probability_source=r.source, label_mass=r.mass,
                         rationale=r.rationale, raw_output=output.text, judge_id=self.judge_id,
                         template_hash=self.template_hash,
-                        profile_id=self.profile.profile_id if self.profile else None, redactions=redactions,
-                        seconds=seconds)
+                        profile_id=self.profile.profile_id if self.profile else None,
+                        injection_signs=prompt.signs if prompt else (), truncated=bool(prompt and prompt.truncated),
+                        seconds=seconds, flags=(("injection_suspected",) if prompt and prompt.signs else ())
+                        + (("truncated",) if prompt and prompt.truncated else ()))
 
     async def judge(self, request: JudgeRequest) -> Judgment:
         """Judge one response on one dimension.
@@ -225,7 +228,7 @@ class Judge:
         start = time.perf_counter()
         output = await asyncio.wait_for(self.model.generate(list(prompt.messages), self.generate_config()),
                                         timeout=self.settings.timeout_s)
-        return self.read(request, output, time.perf_counter() - start, prompt.redactions)
+        return self.read(request, output, time.perf_counter() - start, prompt)
 
     async def ask(self, request: JudgeRequest, name: str, text: str, fields: dict[str, str]) -> Asked:
         """Put keyed question ``name`` about ``text`` (part of the response to ``request``) to the judge model."""
@@ -240,14 +243,14 @@ class Judge:
         if s.reason_first:
             label = read_reasoned(output.text, answers)
             probs = None if label is None else {a.label: float(a.label == label) for a in answers}
-            return Asked(probs, output.text, prompt.redactions)
+            return Asked(probs, output.text)
         probs = label_probs(output.first_token, answers)  # type: ignore[arg-type]
         if probs is not None and probs.mass >= s.min_label_mass:
-            return Asked(probs.probs, output.text, prompt.redactions)
+            return Asked(probs.probs, output.text)
         parsed = parse_text(output.text, answers)  # type: ignore[arg-type]
         if parsed.label is not None:
-            return Asked({a.label: float(a.label == parsed.label) for a in answers}, output.text, prompt.redactions)
-        return Asked(None, output.text, prompt.redactions)
+            return Asked({a.label: float(a.label == parsed.label) for a in answers}, output.text)
+        return Asked(None, output.text)
 
     async def _judge_keyed(self, request: JudgeRequest) -> Judgment:
         start = time.perf_counter()
@@ -256,6 +259,9 @@ class Judge:
             return await self.ask(request, name, text, fields)
 
         v = await keyed_verdict(request, ask, self.settings.keyed_settings())
+        judged = quote(request.text, self.settings.max_chars)
+        flags = v.flags + (("injection_suspected",) if judged.signs else ()) + (("truncated",) if judged.truncated
+                                                                               else ())
         source: ProbabilitySource = "key" if v.path in ("key", "rule") else "logprobs"
         if v.path == "judge" and self.settings.reason_first:
             source = "parsed"
@@ -263,8 +269,9 @@ class Judge:
                         status="ok" if v.label is not None else "unparsed", probabilities=v.probabilities,
                         probability_source=source if v.label is not None else "none", rationale=v.rationale,
                         raw_output=v.raw, judge_id=self.judge_id, template_hash=self.template_hash,
-                        profile_id=self.profile.profile_id if self.profile else None, redactions=v.redactions,
-                        seconds=time.perf_counter() - start, path=v.path, flags=v.flags, evidence=v.evidence)
+                        profile_id=self.profile.profile_id if self.profile else None,
+                        injection_signs=judged.signs, truncated=judged.truncated,
+                        seconds=time.perf_counter() - start, path=v.path, flags=flags, evidence=v.evidence)
 
     async def judge_many(self, requests: Sequence[JudgeRequest], *, concurrency: int | None = None,
                          on_judgment: Callable[[Judgment], None] | None = None) -> list[Judgment]:

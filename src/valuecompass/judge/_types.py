@@ -22,7 +22,7 @@ class JudgeRequest(BaseModel):
 
     Attributes:
         dimension: The dimension id.
-        text: The response (untrusted; neutralised before it enters the prompt).
+        text: The response (untrusted; quoted whole between markers it cannot forge).
         context: The item the response answers (question, story opening, request, stem), if any.
         reference: What good behaviour looks like for this item (e.g. a safety item's ``safe_behavior``).
         key: The caller's id of the request (e.g. the response's job key), echoed in the judgment.
@@ -72,8 +72,10 @@ class Judgment(BaseModel):
         judge_id: The judge's id (model spec, plus profile id when calibrated).
         template_hash: Hash of the prompt templates used.
         profile_id: Id of the calibration profile used, if any.
-        redactions: Pieces of the response deleted before judging because they addressed the judge or
-            the chat format (control tokens, quote markers, "answer Yes"): a sign of prompt injection.
+        injection_signs: Signs that the response addresses the judge (orders, verdict claims, forged
+            roles or markers; see :mod:`valuecompass.judge._quote`). The text is judged whole, and scoring
+            treats a judge verdict with signs as uncertain.
+        truncated: Whether part of a long response was left out of the judge's prompt (it was told so).
         seconds: Wall time of the judge call.
         path: How the verdict was reached (see :data:`VerdictPath`).
         flags: What else was seen: ``incoherent``, ``refusal``, ``over_refusal``, ``neutral``,
@@ -95,11 +97,17 @@ class Judgment(BaseModel):
     judge_id: str
     template_hash: str
     profile_id: str | None = None
-    redactions: int = 0
+    injection_signs: tuple[str, ...] = ()
+    truncated: bool = False
     seconds: float = 0.0
     path: VerdictPath = "recognition"
     flags: tuple[str, ...] = ()
     evidence: str = ""
+
+    @property
+    def uncertain(self) -> bool:
+        """A judge verdict on a text that addresses the judge: scoring does not count it."""
+        return self.path in ("judge", "recognition") and bool(self.injection_signs)
 
     @property
     def value(self) -> int | None:

@@ -22,6 +22,7 @@ from valuecompass.errors import StoreError, UnknownFrameworkError
 from valuecompass.frameworks import get_dimension
 from valuecompass.leaderboard._model import Case, LeaderboardData, ModelEntry, RunInfo, ScoreCell
 from valuecompass.metric import Z95
+from valuecompass.store import Owner, is_alive
 from valuecompass.validity import ValidityCard, grade_cell
 
 log = logging.getLogger(__name__)
@@ -138,7 +139,7 @@ class StoreReader:
         """
         method, judge, names = self._choose(method, judge)
         with self._connect() as conn:
-            runs = conn.execute("SELECT * FROM runs ORDER BY created DESC").fetchall()
+            runs = [self._live(conn, r) for r in conn.execute("SELECT * FROM runs ORDER BY created DESC").fetchall()]
             est = conn.execute("SELECT * FROM estimates WHERE method = ? AND judge_id = ?", (method, judge)).fetchall()
         by_run: dict[str, list[sqlite3.Row]] = {}
         for row in est:
@@ -162,6 +163,16 @@ class StoreReader:
         return LeaderboardData(models=tuple(entries), method=method, judge=judge, methods=names,
                                store_name=self.path.name, package_version=__version__,
                                generated=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+
+    def _live(self, conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
+        """A run row, ``interrupted`` where it says ``running`` but its owner process is gone (as the store reads it)."""
+        run = {k: row[k] for k in row.keys()}  # noqa: SIM118 - sqlite3.Row iterates values
+        if run["status"] == "running" and "run_owners" in self._tables(conn):
+            owner = conn.execute("SELECT host, pid, started FROM run_owners WHERE run_id = ?",
+                                 (run["run_id"],)).fetchone()
+            if owner and is_alive(Owner(owner["host"], int(owner["pid"]), owner["started"])) is False:
+                run["status"] = "interrupted"
+        return run
 
     def _tables(self, conn: sqlite3.Connection) -> set[str]:
         return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -261,8 +272,8 @@ WHERE j.run_id = :run ORDER BY g.created
 """
 
 
-def _group_runs(runs: list[sqlite3.Row]) -> dict[str, list[sqlite3.Row]]:
-    grouped: dict[str, list[sqlite3.Row]] = {}
+def _group_runs(runs: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
     for row in runs:
         grouped.setdefault(row["model_spec"], []).append(row)
     return grouped
@@ -276,7 +287,7 @@ def _plain(row: sqlite3.Row, json_fields: tuple[str, ...], skip: tuple[str, ...]
     return data
 
 
-def _run_info(row: sqlite3.Row, judge: str) -> RunInfo:
+def _run_info(row: dict[str, Any], judge: str) -> RunInfo:
     settings: dict[str, str] = {"kind": row["kind"]}
     if row["kind"] == "fixed_form":  # adaptive runs plan their jobs as they go
         settings["jobs"] = str(row["n_jobs"])
@@ -312,7 +323,7 @@ def _unreadable(rows: list[sqlite3.Row]) -> dict[str, int]:
     return out
 
 
-def _self_judged(run: sqlite3.Row, judge: str) -> bool:
+def _self_judged(run: dict[str, Any], judge: str) -> bool:
     judges = _json(run["provenance"]).get("judges", []) if isinstance(_json(run["provenance"]), dict) else []
     return any(j.get("self_judged") for j in judges if isinstance(j, dict) and j.get("judge_id") == judge)
 

@@ -27,6 +27,7 @@ from valuecompass.models._files import cache_dir, file_sha256
 from valuecompass.models._registry import (
     PROVIDERS,
     KnownModel,
+    check_model_options,
     ModelSpec,
     ProviderInfo,
     get_model,
@@ -40,7 +41,7 @@ from valuecompass.models._types import GenerateConfig, Message, ModelAPI, ModelO
 DEFAULT_MODEL = "local/qwen2.5-1.5b"
 
 __all__ = [
-    "DEFAULT_MODEL", "EMBEDDED", "PROVIDERS", "EmbeddedModel", "FakeModel", "GenerateConfig", "KnownModel",
+    "DEFAULT_MODEL", "EMBEDDED", "PROVIDERS", "EmbeddedModel", "FakeModel", "check_model_options", "GenerateConfig", "KnownModel",
     "MalformedResponseError", "Message", "ModelAPI", "ModelOutput", "ModelSpec", "PreparedModel", "ProviderInfo",
     "TokenLogprob", "TransientModelError", "Usage", "cache_dir", "echo_reply", "embedded_status", "file_sha256",
     "get_model", "known_models", "parse_spec", "prepare_embedded", "find_item", "keyed_answer", "reading_judge",

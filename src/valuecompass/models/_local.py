@@ -112,3 +112,20 @@ class GgufModel(_LlamaModel):
 
     def _resolve(self) -> tuple[Path, str]:
         return self.file.resolve(), file_sha256(self.file)
+
+    def preflight(self) -> None:
+        """The file must be readable and start with the GGUF magic bytes (checked before a run opens).
+
+        Raises:
+            ModelError: naming the file and what is wrong with it.
+        """
+        try:
+            with self.file.open("rb") as f:
+                magic = f.read(4)
+        except OSError as exc:
+            raise ModelError(f"cannot read GGUF file {str(self.file)!r}: {exc.strerror}",
+                             hint="check the path and its permissions") from exc
+        if magic != b"GGUF":
+            raise ModelError(f"{str(self.file)!r} is not a GGUF model file (it does not start with 'GGUF')",
+                             hint="give a .gguf file (llama.cpp's format); convert other formats with llama.cpp's "
+                                  "convert scripts")

@@ -24,6 +24,8 @@ environment (the aiohttp transport ignores ``HTTPS_PROXY`` and friends).
 from __future__ import annotations
 
 import asyncio
+import socket
+from urllib.parse import urlsplit
 import email.utils
 import importlib.util
 import json
@@ -35,6 +37,7 @@ from typing import Any
 
 import openai
 
+from valuecompass._redact import redact_url
 from valuecompass.errors import ModelError
 from valuecompass.models._errors import MalformedResponseError, TransientModelError
 from valuecompass.models._types import GenerateConfig, Message, ModelAPI, ModelOutput, TokenLogprob, Usage
@@ -218,8 +221,16 @@ class OpenAIModel(ModelAPI):
             MalformedResponseError: for a body that is not JSON or lacks choices.
             openai.APIError: as the SDK raises it (see :meth:`should_retry`).
         """
-        body = await self._client().post("/chat/completions", cast_to=str, body=self._request(messages, config),
-                                         options={"timeout": config.timeout_s})
+        try:
+            body = await self._client().post("/chat/completions", cast_to=str, body=self._request(messages, config),
+                                             options={"timeout": config.timeout_s})
+        except openai.APIConnectionError as exc:
+            failure = connection_failure(exc)
+            if failure is None:
+                raise
+            url = self.base_url or "https://api.openai.com/v1"
+            raise ModelError(f"cannot reach {redact_url(url)}: {failure}",
+                             hint="check --base-url and that the server is running") from exc
         return parse_completion(body)
 
     def max_connections(self) -> int:
@@ -227,7 +238,12 @@ class OpenAIModel(ModelAPI):
         return self._max_connections
 
     def should_retry(self, exc: BaseException) -> bool:
-        """Retry rate limits, server errors, timeouts, dropped connections and malformed responses."""
+        """Retry rate limits, server errors, timeouts, dropped connections and malformed responses.
+
+        A refused connection or an unknown host is not retried: it does not go away in a few seconds.
+        """
+        if isinstance(exc, openai.APIConnectionError) and connection_failure(exc) is not None:
+            return False
         if isinstance(exc, (TransientModelError, openai.APITimeoutError, openai.APIConnectionError)):
             return True
         if isinstance(exc, openai.APIStatusError):
@@ -241,8 +257,20 @@ class OpenAIModel(ModelAPI):
         return None
 
     def identity(self) -> dict[str, object]:
-        """Spec and endpoint (never the key)."""
-        return {"spec": self.spec, "base_url": self.base_url or "https://api.openai.com/v1"}
+        """Spec and endpoint (never the key: credentials in the URL are redacted)."""
+        return {"spec": self.spec, "base_url": redact_url(self.base_url or "https://api.openai.com/v1")}
+
+    def preflight(self) -> None:
+        """Resolve the endpoint's host and open a TCP connection to it, within a second.
+
+        Raises:
+            ModelError: "unknown host" or "connection refused" (or unreachable), naming the URL.
+        """
+        url = self.base_url or "https://api.openai.com/v1"
+        failure = reach(url)
+        if failure is not None:
+            raise ModelError(f"cannot reach {redact_url(url)}: {failure}",
+                             hint="check --base-url and that the server is running (e.g. curl the URL)")
 
     async def aclose(self) -> None:
         """Close the HTTP client of the running loop."""
@@ -251,3 +279,43 @@ class OpenAIModel(ModelAPI):
             client, watcher = entry
             watcher.cancel()
             await client.close()
+
+
+def connection_failure(exc: BaseException) -> str | None:
+    """``connection refused`` or ``unknown host ...`` when that is what lies under an SDK connection error."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return None
+        if isinstance(seen, ConnectionRefusedError) or "connection refused" in str(seen).lower():
+            return "connection refused"
+        if isinstance(seen, socket.gaierror) or "name or service not known" in str(seen).lower() \
+                or "nodename nor servname" in str(seen).lower() or type(seen).__name__ == "ClientConnectorDNSError":
+            return "unknown host"
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def reach(url: str, timeout_s: float = 1.0) -> str | None:
+    """Why ``url``'s host cannot be reached over TCP (``unknown host``, ``connection refused`` ...), or ``None``."""
+    parts = urlsplit(url)
+    host = parts.hostname
+    if not host or parts.scheme not in ("http", "https"):
+        return f"not an http(s) URL: {redact_url(url)!r}"
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        return f"unknown host {host!r}"
+    last = "unreachable"
+    for family, kind, proto, _, address in infos[:4]:
+        try:
+            with socket.socket(family, kind, proto) as sock:
+                sock.settimeout(timeout_s)
+                sock.connect(address)
+                return None
+        except ConnectionRefusedError:
+            last = "connection refused"
+        except OSError as exc:
+            last = f"unreachable ({exc.strerror or type(exc).__name__})"
+    return last

@@ -9,9 +9,12 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import inspect
+import typing
 import os
 from dataclasses import dataclass
 from typing import Any
+
+from pydantic import PydanticSchemaGenerationError, TypeAdapter, ValidationError
 
 from valuecompass.errors import ModelError
 from valuecompass.models._types import ModelAPI
@@ -112,6 +115,11 @@ def provider_class(provider: str) -> type[ModelAPI]:
     return getattr(importlib.import_module(info.module), info.cls)
 
 
+#: Options that must be positive, and options that must not be negative (whatever their provider).
+_POSITIVE = frozenset({"max_connections", "n_ctx", "n_threads", "n_batch", "timeout_s"})
+_NON_NEGATIVE = frozenset({"delay_s"})
+
+
 def _check_options(cls: type[ModelAPI], spec: str, options: dict[str, Any]) -> None:
     params = inspect.signature(cls.__init__).parameters
     known = [n for n, p in params.items() if n not in ("self", "spec") and p.kind is p.KEYWORD_ONLY]
@@ -119,6 +127,39 @@ def _check_options(cls: type[ModelAPI], spec: str, options: dict[str, Any]) -> N
     if unknown:
         raise ModelError(f"unknown option(s) {', '.join(unknown)} for model {spec!r}",
                          hint=f"options of this provider: {', '.join(known) or '(none)'}")
+    hints = typing.get_type_hints(cls.__init__)
+    for name, value in options.items():
+        _check_value(spec, name, value, hints.get(name, Any))
+
+
+def _check_value(spec: str, name: str, value: Any, annotation: Any) -> None:
+    """One provider option against its annotation and range (the value itself is never echoed: it may be a key)."""
+    try:
+        adapter = TypeAdapter(annotation)
+    except PydanticSchemaGenerationError:  # an option no schema describes (a test script): not checked here
+        return
+    try:
+        checked = adapter.validate_python(value, strict=isinstance(value, (dict, list)))
+    except ValidationError as exc:
+        kind = getattr(annotation, "__name__", str(annotation).replace("typing.", ""))
+        raise ModelError(f"model option {name!r} of {spec!r} must be {kind}, not {type(value).__name__}",
+                         hint=f"e.g. -M {name}=... with a value of that type") from exc
+    if name in _POSITIVE and isinstance(checked, (int, float)) and not checked > 0:
+        raise ModelError(f"model option {name!r} of {spec!r} must be positive, got {checked}",
+                         hint=f"give -M {name}=1 or more")
+    if name in _NON_NEGATIVE and isinstance(checked, (int, float)) and checked < 0:
+        raise ModelError(f"model option {name!r} of {spec!r} must not be negative, got {checked}",
+                         hint=f"give -M {name}=0 or more")
+
+
+def check_model_options(spec: str, options: dict[str, Any]) -> None:
+    """Check a spec and its provider options without building the model (before a run opens its record).
+
+    Raises:
+        ModelError: for a malformed spec, an unknown provider or option, a missing SDK, or an option
+            of the wrong type or out of range.
+    """
+    _check_options(provider_class(parse_spec(spec).provider), spec, options)
 
 
 def get_model(spec: str | ModelAPI, **options: Any) -> ModelAPI:

@@ -109,5 +109,12 @@ class ModelAPI(abc.ABC):
         """Provenance of the model: spec plus anything that pins the weights (e.g. sha256)."""
         return {"spec": self.spec}
 
+    def preflight(self) -> None:
+        """Check cheaply what can be checked before a run opens its record (a file, an endpoint). Blocking.
+
+        Raises:
+            ModelError: saying what is wrong and how to fix it.
+        """
+
     async def aclose(self) -> None:
         """Release resources (connections, loaded weights)."""

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from valuecompass import __version__
 from valuecompass._hashing import content_hash
+from valuecompass._redact import redact_options
 from valuecompass.cat import CATConfig, CATEngine, CATState
 from valuecompass.frameworks import all_dimensions, frameworks_version, get_dimension
 from valuecompass.irt import expected_score
@@ -39,7 +40,7 @@ from valuecompass.items import (
     select_items,
     template_hash,
 )
-from valuecompass.judge import DEFAULT_JUDGE, Judge, conforms, make_judge
+from valuecompass.judge import DEFAULT_JUDGE, Judge, JudgeSettings, conforms, make_judge
 from valuecompass.models import DEFAULT_MODEL, GenerateConfig, ModelAPI, get_model
 from valuecompass.pipeline._bank import DimensionBank, load_bank
 from valuecompass.pipeline._jobs import Job, item_config, job_key, semantic_settings
@@ -47,7 +48,7 @@ from valuecompass.pipeline._plan import OptionValue, environment
 from valuecompass.pipeline._retry import RetryPolicy
 from valuecompass.pipeline._runner import Runner
 from valuecompass.pipeline.diagnostics import behaviour_metrics
-from valuecompass.pipeline.judging import is_self_judged, judge_stored, record_judge
+from valuecompass.pipeline.judging import is_self_judged, judge_stored, readable, record_judge
 from valuecompass.store import EstimateRecord, PlannedJob, RunRecord, Store, item_content_hash
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,8 @@ class AdaptiveConfig(BaseModel):
         generate_items: Whether to write new items when the bank runs out of informative ones.
         generation_rounds: Most generation calls per dimension and run.
         items_per_round: Items asked of the generator per call.
-        generate: Examinee generation settings.
+        generate: Examinee generation settings (the defaults are those of ``valuecompass run``, so that a
+            run made through the API or by ``validate`` is the same run as the CLI's).
         format_tokens: Give each answer its format's token budget, capped by ``generate.max_tokens``
             (``False``: every answer gets ``generate.max_tokens``).
         benign_items: Benign-but-sensitive requests put to the model per safety dimension, for
@@ -97,7 +99,7 @@ class AdaptiveConfig(BaseModel):
     generate_items: bool = True
     generation_rounds: int = Field(default=1, ge=0)
     items_per_round: int = Field(default=3, ge=1, le=10)
-    generate: GenerateConfig = GenerateConfig(max_tokens=96)
+    generate: GenerateConfig = GenerateConfig(max_tokens=256)
     format_tokens: bool = True
     benign_items: int = Field(default=1, ge=0, le=50)
     seed: int = 0
@@ -117,7 +119,7 @@ class DimensionOutcome:
     stop_reason: str | None
     generated: int = 0
     rejected: int = 0
-    unreadable: int = 0  # administered items whose judgment could not be read (they carry no information)
+    unreadable: int = 0  # administered items whose verdict could not be read, or was uncertain (no information)
 
 
 @dataclass
@@ -155,7 +157,7 @@ def adaptive_run_record(config: AdaptiveConfig, identity: dict[str, Any], judge_
         run_id=run_id, kind="adaptive", model_spec=config.model, model_identity=identity,
         settings=config.generate.model_dump(mode="json"), seeds={"generation": config.generate.seed,
                                                                  "selection": config.seed},
-        item_bank_version=seed_bank_version(), package_version=__version__, config=config.model_dump(mode="json"),
+        item_bank_version=seed_bank_version(), package_version=__version__, config=redact_options(config.model_dump(mode="json")),
         provenance={"environment": environment(), "frameworks": frameworks_version(),
                     "prompt_templates": {f: template_hash(f) for f in PROMPT_TEMPLATES}},
         n_jobs=0)
@@ -196,8 +198,7 @@ async def _judge_batch(ctx: _Context, items: Sequence[Item], jobs: Sequence[Job]
     system = get_dimension(items[0].dimension).system
     records = await judge_stored(ctx.store, ctx.judge, ctx.judge_identity, ctx.self_judged,
                                  [(item, job.key) for item, job in zip(items, jobs, strict=True)], ctx.retry)
-    return [None if r is None or r.parse_status != "ok" or r.label is None else float(conforms(r.label, system))
-            for r in records]
+    return [float(conforms(r.label or "", system)) if r is not None and readable(r) else None for r in records]
 
 
 async def _grow_bank(ctx: _Context, bank: DimensionBank, target_b: float, round_no: int
@@ -323,8 +324,9 @@ async def run_adaptive(config: AdaptiveConfig, store: Store, *, model: ModelAPI 
         if model is None:
             model = get_model(config.model, **config.model_options)
             owned.append(model)
-        if judge is None:
-            judge = make_judge(config.judge, profile=config.judge_profile)
+        if judge is None:  # the judge's calls take the run's timeout (and, below, its retry policy)
+            judge = make_judge(config.judge, profile=config.judge_profile,
+                               settings=JudgeSettings(timeout_s=config.generate.timeout_s))
             owned.append(judge)
         if generator is None and config.generate_items and config.generation_rounds > 0:
             if config.generator in (None, config.judge):
@@ -377,4 +379,4 @@ def store_metrics(store: Store, run_id: str, judge: Judge) -> None:
     judgments = [j for j in store.judgments_for_run(run_id)
                  if j.judge_id == judge.judge_id and j.template_hash == judge.template_hash]
     item_of = {v.response.job_key: v.item for v in store.response_views(run_id) if v.item is not None}
-    store.insert_metrics(behaviour_metrics(run_id, judge.judge_id, judgments, item_of))
+    store.replace_metrics(run_id, judge.judge_id, behaviour_metrics(run_id, judge.judge_id, judgments, item_of))

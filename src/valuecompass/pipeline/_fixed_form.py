@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from valuecompass._hashing import content_hash
+from valuecompass.errors import ModelCallError
 from valuecompass.items import Item, load_item_file, load_seed_bank, seed_bank_version
 from valuecompass.models import ModelAPI, get_model
 from valuecompass.pipeline._plan import EmptyFormError, FixedFormConfig, RunPlan, plan_fixed_form, select_fixed_form
@@ -109,6 +110,10 @@ async def administer(plan: RunPlan, model: ModelAPI, store: Store, options: Runn
     except Exception:
         store.set_run_status(plan.run.run_id, "failed")
         raise
+    if stats.done < stats.total:  # a run is complete only when every planned job is answered
+        store.set_run_status(plan.run.run_id, "failed")
+        raise ModelCallError(f"run {plan.run.run_id} answered {stats.done} of {stats.total} jobs",
+                             hint="rerun the same command to resume the rest")
     store.set_run_status(plan.run.run_id, "complete")
     return stats
 

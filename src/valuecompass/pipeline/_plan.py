@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from valuecompass import __version__
 from valuecompass._hashing import content_hash
+from valuecompass._redact import redact_options
 from valuecompass.errors import ValueCompassError
 from valuecompass.frameworks import frameworks_version
 from valuecompass.items import Item, render_messages, select_items, template_hash
@@ -157,7 +158,7 @@ def plan_fixed_form(config: FixedFormConfig, items: Sequence[Item], identity: di
         run_id=run_id, kind="fixed_form", model_spec=config.model, model_identity=identity,
         settings=config.generate.model_dump(mode="json"),
         seeds={"generation": config.generate.seed, "form": config.form_seed},
-        item_bank_version=item_bank_version, package_version=__version__, config=config.model_dump(mode="json"),
+        item_bank_version=item_bank_version, package_version=__version__, config=redact_options(config.model_dump(mode="json")),
         provenance={"environment": environment(), "frameworks": frameworks_version(),
                     "prompt_templates": {fmt: template_hash(fmt) for fmt in sorted({i.format for i in items})}},
         n_jobs=len(jobs))

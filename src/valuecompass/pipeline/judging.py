@@ -93,6 +93,16 @@ def record_judge(store: Store, run_id: str, identity: JudgeIdentity, self_judged
     store.append_provenance(run_id, "judges", entry, unique_by=("judge_id", "template_hash"))
 
 
+def readable(record: JudgmentRecord) -> bool:
+    """Whether a stored verdict counts towards a score: read, and not a judge verdict on a text that
+    addressed the judge (recorded injection signs make such a verdict uncertain; a keyed verdict cannot be
+    moved by the text, so it still counts)."""
+    if record.parse_status != "ok" or record.label is None:
+        return False
+    path = record.provenance.get("path") or "recognition"
+    return not (path in ("judge", "recognition") and record.provenance.get("injection_signs"))
+
+
 def pending_requests(views: Sequence[ResponseView], judge_id: str, template_hash: str
                      ) -> tuple[list[JudgeRequest], int, int]:
     """Requests for the responses not yet judged by this judge, in cache-friendly order.
@@ -133,7 +143,8 @@ def to_record(judgment: Judgment, identity: JudgeIdentity, self_judged: bool) ->
         parse_status="ok" if judgment.status == "ok" else "unparsed",
         provenance={"probability_source": judgment.probability_source, "label_mass": judgment.label_mass,
                     "profile_id": judgment.profile_id, "seconds": round(judgment.seconds, 4),
-                    "redactions": judgment.redactions, "path": judgment.path, "flags": list(judgment.flags),
+                    "injection_signs": list(judgment.injection_signs), "truncated": judgment.truncated,
+                    "path": judgment.path, "flags": list(judgment.flags),
                     "evidence": judgment.evidence,
                     "self_judged": self_judged, "template_version": identity.template_version,
                     "judge_model": identity.model, "judge_settings": identity.settings})

@@ -37,6 +37,7 @@ from valuecompass.store._models import (
     RunStatus,
     RunSummary,
 )
+from valuecompass.store._owner import Owner, current_owner, is_alive
 from valuecompass.store._paths import STORE_ENV, default_store_path, resolve_store_path
 from valuecompass.store._results import (
     ModelResults,
@@ -58,5 +59,5 @@ __all__ = [
     "OpenedRun", "ParseStatus", "PlannedJob", "ResponseRecord", "ResponseView", "RunRecord", "RunStatus",
     "RunSummary", "Store", "applied_migrations", "default_store_path", "export_responses", "item_content_hash",
     "resolve_store_path", "ModelResults", "RunResult", "ScoreRow", "choose_model_runs", "choose_run_scores",
-    "model_results", "run_judge", "run_method", "run_result",
+    "model_results", "run_judge", "run_method", "run_result", "Owner", "current_owner", "is_alive",
 ]

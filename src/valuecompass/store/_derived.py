@@ -89,11 +89,12 @@ class DerivedResultsMixin:
         """Every estimate in the store, oldest first."""
         return [estimate_from_row(r) for r in self._query("SELECT * FROM estimates ORDER BY created, id", ())]
 
-    def insert_metrics(self, metrics: Iterable[MetricRecord]) -> None:
-        """Store run metrics in one transaction, replacing any of the same run, judge, name and dimension."""
+    def replace_metrics(self, run_id: str, judge_id: str, metrics: Iterable[MetricRecord]) -> None:
+        """Store the run metrics of one (run, judge), replacing all it had: a figure no longer computed goes."""
         stamp = now()
         rows = [to_row(m.model_copy(update={"created": m.created or stamp}), METRIC_JSON) for m in metrics]
         with self._lock, write_tx(self._conn) as conn:
+            conn.execute("DELETE FROM run_metrics WHERE run_id = ? AND judge_id = ?", (run_id, judge_id))
             conn.executemany(insert_sql("run_metrics", _METRIC_COLUMNS, conflict="REPLACE"), rows)
 
     def metrics_for_run(self, run_id: str, judge_id: str | None = None) -> list[MetricRecord]:

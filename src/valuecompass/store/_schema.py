@@ -172,4 +172,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         )""",
         "CREATE INDEX validity_cards_by_model ON validity_cards(model_spec, kind)",
     )),
+    Migration("m007_run_owners", (
+        """CREATE TABLE run_owners (
+            run_id TEXT PRIMARY KEY REFERENCES runs(run_id),
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            started TEXT NOT NULL,
+            claimed TEXT NOT NULL
+        )""",
+    )),
 )

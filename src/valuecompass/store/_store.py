@@ -17,6 +17,7 @@ from valuecompass.store._db import DEFAULT_BUSY_TIMEOUT_S, connect, migrate, now
 from valuecompass.store._adaptive import AdaptiveMixin
 from valuecompass.store._derived import DerivedResultsMixin
 from valuecompass.store._models import PlannedJob, ResponseRecord, ResponseView, RunRecord, RunStatus, RunSummary
+from valuecompass.store._owner import Owner, current_owner, is_alive
 from valuecompass.store._paths import resolve_store_path
 from valuecompass.store._rows import (
     RESPONSE_JSON,
@@ -140,15 +141,29 @@ class Store(DerivedResultsMixin, AdaptiveMixin):
                 conn.execute("UPDATE runs SET status = 'running', updated = ? WHERE run_id = ?", (stamp, run.run_id))
             conn.executemany(insert_sql("run_jobs", _JOB_COLUMNS),
                              [{"run_id": run.run_id, **j.model_dump()} for j in jobs])
+            owner = current_owner()
+            conn.execute("INSERT OR REPLACE INTO run_owners VALUES (?, ?, ?, ?, ?)",
+                         (run.run_id, owner.host, owner.pid, owner.started, stamp))
         return OpenedRun(self.get_run(run.run_id), created)
 
     def get_run(self, run_id: str) -> RunRecord:
         """The run ``run_id`` (or the only run whose id starts with it).
 
+        A ``running`` run whose owner process is gone (killed) reads as ``interrupted``.
+
         Raises:
             StoreError: if no run, or more than one, matches.
         """
-        return run_from_row(self._run_row(run_id))
+        return self._live(run_from_row(self._run_row(run_id)))
+
+    def _live(self, run: RunRecord) -> RunRecord:
+        """``run`` with ``interrupted`` for a ``running`` status whose owner (on this host) has died."""
+        if run.status != "running":
+            return run
+        rows = self._query("SELECT host, pid, started FROM run_owners WHERE run_id = ?", (run.run_id,))
+        if rows and is_alive(Owner(rows[0]["host"], int(rows[0]["pid"]), rows[0]["started"])) is False:
+            return run.model_copy(update={"status": "interrupted"})
+        return run
 
     def _run_row(self, run_id: str, sql: str = "SELECT * FROM runs r") -> sqlite3.Row:
         rows = self._query(f"{sql} WHERE r.run_id = ?", (run_id,))
@@ -201,12 +216,14 @@ class Store(DerivedResultsMixin, AdaptiveMixin):
         return True
 
     def list_runs(self) -> list[RunSummary]:
-        """Every run with its progress, newest first."""
-        return [_summary(row) for row in self._query(_SUMMARY_SQL + " ORDER BY r.created DESC, r.run_id")]
+        """Every run with its progress, newest first (a killed run reads as ``interrupted``)."""
+        summaries = [_summary(row) for row in self._query(_SUMMARY_SQL + " ORDER BY r.created DESC, r.run_id")]
+        return [s.model_copy(update={"run": self._live(s.run)}) for s in summaries]
 
     def run_summary(self, run_id: str) -> RunSummary:
-        """One run with its progress (a unique id prefix is enough)."""
-        return _summary(self._run_row(run_id, _SUMMARY_SQL))
+        """One run with its progress (a unique id prefix is enough; a killed run reads as ``interrupted``)."""
+        summary = _summary(self._run_row(run_id, _SUMMARY_SQL))
+        return summary.model_copy(update={"run": self._live(summary.run)})
 
     def planned_jobs(self, run_id: str) -> list[PlannedJob]:
         """The jobs of a run, in order."""

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from valuecompass import __version__
 from valuecompass._hashing import content_hash
+from valuecompass._redact import redact_options
 from valuecompass.frameworks import all_dimensions, get_dimension
 from valuecompass.items import Item, Provenance, load_seed_bank, render_messages
 from valuecompass.judge import (
@@ -132,7 +133,7 @@ async def _administer(ctx: _Ctx, kind: str, calls: Sequence[tuple[Item, list[dic
                                     "jobs": [j.key for j in jobs]}, 12)
     record = RunRecord(run_id=run_id, kind=f"validity:{kind}", model_spec=ctx.config.model,
                        model_identity=ctx.identity, package_version=__version__, n_jobs=len(jobs),
-                       config={"check": kind, "validity": ctx.config.model_dump(mode="json")})
+                       config={"check": kind, "validity": redact_options(ctx.config.model_dump(mode="json"))})
     ctx.store.insert_items({c[0].id: c[0] for c in calls}.values())
     ctx.store.open_run(record, [PlannedJob(job_key=j.key, position=j.position, item_id=j.item_id,
                                            item_hash=j.item_hash) for j in jobs])
@@ -275,7 +276,7 @@ def _questionnaire_item(q: Any, item_id: str, dimension: str, text: str) -> Item
 def _card_id(ctx: _Ctx) -> str:
     return "card-" + content_hash({"model": ctx.config.model, "identity": ctx.identity,
                                    "judge": ctx.judge_identity.model_dump(mode="json"),
-                                   "config": ctx.config.model_dump(mode="json"),
+                                   "config": redact_options(ctx.config.model_dump(mode="json")),
                                    "templates": ctx.templates.content_hash}, 16)
 
 
@@ -339,7 +340,7 @@ async def _validate(config: ValidityConfig, store: Store, model: ModelAPI, judge
     tick("done", len(checks))
     card = ValidityCard(card_id=_card_id(ctx), model_spec=config.model, judge_id=judge.judge_id,
                         self_judged=ctx.self_judged, primary_run=primary.run.run_id,
-                        config=config.model_dump(mode="json"), timings={k: round(v, 1) for k, v in timings.items()},
+                        config=redact_options(config.model_dump(mode="json")), timings={k: round(v, 1) for k, v in timings.items()},
                         provenance={"package_version": __version__, "templates": ctx.templates.content_hash,
                                     "judge": judge_identity.model_dump(mode="json"), "model": identity},
                         created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **sections)
