@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from valuecompass.errors import StoreError
+from valuecompass.store._identify import APPLICATION_ID, read_only_uri
 from valuecompass.store._schema import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -70,11 +71,20 @@ def connect(path: Path, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> sqlit
     return conn
 
 
-def write_failed(exc: sqlite3.OperationalError) -> StoreError:
-    """A :class:`StoreError` for a write SQLite refused (locked, full disk, read-only file)."""
-    return StoreError(f"the store could not be written: {exc}",
-                      hint="'database is locked': another process held the store too long, rerun to resume; "
-                           "otherwise free disk space or give a writable --store")
+def write_failed(exc: sqlite3.Error) -> StoreError:
+    """A :class:`StoreError` for a write SQLite refused, with the fix for its cause."""
+    text = str(exc).lower()
+    if "readonly" in text or "read-only" in text:
+        hint = "the store (or its folder) is read-only: reading works; to write, copy it somewhere writable"
+    elif "malformed" in text or "corrupt" in text or "not a database" in text:
+        hint = "the store is damaged: check it with 'valuecompass store check'"
+    elif "full" in text:
+        hint = "the disk is full: free space, then rerun the same command to resume"
+    elif "locked" in text or "busy" in text:
+        hint = "another process held the store too long: rerun the same command to resume"
+    else:
+        hint = "give a writable --store, then rerun the same command to resume"
+    return StoreError(f"the store could not be written: {exc}", hint=hint)
 
 
 @contextlib.contextmanager
@@ -87,15 +97,17 @@ def write_tx(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """
     try:
         conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
+    except sqlite3.DatabaseError as exc:
         raise write_failed(exc) from exc
     try:
         yield conn
         conn.execute("COMMIT")
     except BaseException as exc:
         if conn.in_transaction:  # SQLite may have rolled back already
-            conn.execute("ROLLBACK")
-        if isinstance(exc, sqlite3.OperationalError):
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+        if isinstance(exc, (sqlite3.OperationalError, sqlite3.DatabaseError)) and not isinstance(
+                exc, sqlite3.IntegrityError):
             raise write_failed(exc) from exc
         raise
 
@@ -121,9 +133,11 @@ def migrate(conn: sqlite3.Connection, path: Path) -> list[str]:
     """
     known = [m.name for m in MIGRATIONS]
     has_table = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").fetchone()
-    if has_table and set(applied_migrations(conn)) == set(known):
+    marked = conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    if has_table and marked and set(applied_migrations(conn)) == set(known):
         return []  # up to date: no write lock needed (another process may be writing)
     with write_tx(conn):
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
         applied = applied_migrations(conn)
         unknown = [name for name in applied if name not in known]
@@ -141,3 +155,21 @@ def migrate(conn: sqlite3.Connection, path: Path) -> list[str]:
     if done:
         log.info("store %s: applied migrations %s", path, ", ".join(done))
     return done
+
+
+def connect_read_only(path: Path, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    """Open an existing store read-only (``immutable`` where not even the WAL index can be made).
+
+    Raises:
+        StoreError: if it cannot be opened even so.
+    """
+    for immutable in (False, True):
+        try:
+            conn = sqlite3.connect(read_only_uri(path, immutable), uri=True, timeout=busy_timeout_s,
+                                   isolation_level=None, check_same_thread=False)
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error:
+            continue
+        conn.row_factory = sqlite3.Row
+        return conn
+    raise StoreError(f"cannot open store {str(path)!r}, not even read-only", hint="check the path and its permissions")

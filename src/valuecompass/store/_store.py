@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import json
 import sqlite3
 import threading
@@ -13,7 +14,8 @@ from typing import Any
 from valuecompass._hashing import canonical_json
 from valuecompass.errors import StoreError
 from valuecompass.items import Item
-from valuecompass.store._db import DEFAULT_BUSY_TIMEOUT_S, connect, migrate, now, write_tx
+from valuecompass.store._db import DEFAULT_BUSY_TIMEOUT_S, connect, connect_read_only, migrate, now, write_tx
+from valuecompass.store._identify import damaged, identify, integrity
 from valuecompass.store._adaptive import AdaptiveMixin
 from valuecompass.store._derived import DerivedResultsMixin
 from valuecompass.store._models import PlannedJob, ResponseRecord, ResponseView, RunRecord, RunStatus, RunSummary
@@ -29,6 +31,8 @@ from valuecompass.store._rows import (
     run_from_row,
     to_row,
 )
+
+log = logging.getLogger(__name__)
 
 _RUN_COLUMNS = list(RunRecord.model_fields)
 _RESPONSE_COLUMNS = list(ResponseRecord.model_fields)
@@ -92,14 +96,26 @@ class Store(DerivedResultsMixin, AdaptiveMixin):
 
     def __init__(self, path: str | Path | None = None, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> None:
         self.path = resolve_store_path(path)
-        self._conn = connect(self.path, busy_timeout_s)
+        kind = identify(self.path)  # another program's file, or a damaged one, is refused before any write
+        self.read_only = False
+        try:
+            self._conn = connect(self.path, busy_timeout_s)
+        except StoreError:
+            if kind != "store":
+                raise
+            self._conn = connect_read_only(self.path, busy_timeout_s)  # a read-only folder: reads still work
+            self.read_only = True
+            log.info("store %s opened read-only", self.path)
         self._lock = threading.RLock()
         try:
-            migrate(self._conn, self.path)
+            if not self.read_only:
+                problems = integrity(self._conn) if kind == "store" else []
+                if problems:
+                    raise damaged(self.path, problems[0])
+                migrate(self._conn, self.path)
         except sqlite3.DatabaseError as exc:
             self._conn.close()
-            raise StoreError(f"{str(self.path)!r} is not a valuecompass store: {exc}",
-                             hint="give another path with --store or VALUECOMPASS_STORE") from exc
+            raise damaged(self.path, str(exc)) from exc
         except BaseException:
             self._conn.close()
             raise
@@ -118,8 +134,21 @@ class Store(DerivedResultsMixin, AdaptiveMixin):
         self.close()
 
     def _query(self, sql: str, params: Sequence[object] | dict[str, object] = ()) -> list[sqlite3.Row]:
+        try:
+            with self._lock:
+                return self._conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if self.read_only and "no such table" in str(exc):
+                return []  # a store from an older version opened read-only: the newer tables are empty
+            raise StoreError(f"cannot read store {str(self.path)!r}: {exc}",
+                             hint="retry; if it persists, check the store with 'valuecompass store check'") from exc
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, str(exc)) from exc
+
+    def check(self, quick: bool = False) -> list[str]:
+        """SQLite's integrity check: ``[]`` when the store is sound, else its messages."""
         with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+            return integrity(self._conn, quick)
 
     # -- runs ---------------------------------------------------------------
 
