@@ -109,12 +109,12 @@ def read_only_store(tmp_path: Path):
         ok = subprocess.run(["mount", "--bind", str(folder), str(view)], capture_output=True).returncode == 0 and \
             subprocess.run(["mount", "-o", "remount,bind,ro", str(view)], capture_output=True).returncode == 0
         if not ok:
-            subprocess.run(["umount", str(view)], capture_output=True)
+            subprocess.run(["umount", "-l", str(view)], capture_output=True)
             pytest.skip("cannot make a read-only mount here")
         try:
             yield view / "s.sqlite"
         finally:
-            subprocess.run(["umount", str(view)], capture_output=True)
+            subprocess.run(["umount", "-l", str(view)], capture_output=True)
     else:
         (folder / "s.sqlite").chmod(stat.S_IRUSR)
         folder.chmod(stat.S_IRUSR | stat.S_IXUSR)

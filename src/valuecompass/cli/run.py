@@ -189,6 +189,9 @@ def run(
         "--se": se != DEFAULT_CAT.se_target, "--batch": batch != DEFAULT_CAT.batch_size,
         "--no-generate": not generate_items, "--generator": generator is not None,
     })
+    if not fixed and min_items != DEFAULT_CAT.min_items and min_items > max_items:
+        raise typer.BadParameter(f"--min-items {min_items} is more than --max-items {max_items}",
+                                 param_hint="'--min-items'")
     if not fixed:
         config = AdaptiveConfig(
             model=model, model_options=options, judge=judge,

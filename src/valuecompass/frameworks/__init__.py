@@ -12,6 +12,7 @@ from valuecompass.frameworks._loader import (
     frameworks_version,
     get_dimension,
     get_system,
+    is_dimension,
     load_system_file,
     load_systems,
 )
@@ -19,6 +20,6 @@ from valuecompass.frameworks._models import Dimension, Group, ItemFormat, SubTas
 
 __all__ = [
     "SYSTEM_IDS", "Dimension", "Group", "ItemFormat", "SubTask", "SystemId", "ValueSystem",
-    "all_dimensions", "frameworks_version", "get_dimension", "get_system", "load_system_file",
+    "all_dimensions", "frameworks_version", "get_dimension", "get_system", "is_dimension", "load_system_file",
     "load_systems",
 ]

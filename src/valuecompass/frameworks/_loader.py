@@ -77,6 +77,11 @@ def all_dimensions() -> tuple[Dimension, ...]:
     return tuple(out)
 
 
+def is_dimension(dim_id: str) -> bool:
+    """Whether ``dim_id`` is a dimension of the value systems (a store or file may name others)."""
+    return any(d.id == dim_id for d in all_dimensions())
+
+
 def get_dimension(dim_id: str) -> Dimension:
     """Return the dimension ``dim_id`` from any system.
 

@@ -28,8 +28,14 @@ class _Key(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+#: Longest action or content description in a key (characters).
+MAX_KEY_CHARS = 400
+
+
 def _concrete(text: str) -> str:
     text = " ".join(text.split())
+    if len(text) > MAX_KEY_CHARS:
+        raise ValueError(f"is {len(text):,} characters long; a key's description has at most {MAX_KEY_CHARS}")
     if len(text) < _MIN_ACTION:
         raise ValueError(f"{text!r} is too short to describe a concrete action (under {_MIN_ACTION} characters)")
     return text

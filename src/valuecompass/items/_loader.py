@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
-from valuecompass._datafiles import validation_summary
+from valuecompass._datafiles import parse_json, parse_yaml, read_text, validation_summary
 from valuecompass._hashing import content_hash
 from valuecompass.errors import DataFileError, UnknownFrameworkError
 from valuecompass.frameworks import get_dimension, get_system
@@ -24,27 +22,11 @@ SEED_BANK_VERSION = "1.0.0"
 
 def _records(path: Path) -> list[tuple[str, Any]]:
     """Return (location, raw record) pairs from a JSONL, JSON or YAML file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DataFileError(str(path), f"cannot read file ({exc.strerror})",
-                            hint="check the path") from exc
+    text = read_text(path, hint="check the path")
     if path.suffix == ".jsonl":
-        out = []
-        for n, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                out.append((f"line {n}", json.loads(line)))
-            except json.JSONDecodeError as exc:
-                raise DataFileError(str(path), f"not valid JSON: {exc.msg} (column {exc.colno})",
-                                    f"line {n}", "write one JSON object per line") from exc
-        return out
-    try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise DataFileError(str(path), f"not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}",
-                            hint="fix the syntax, or use JSONL with one item per line") from exc
+        return [(f"line {n}", parse_json(path, line, f"line {n}"))
+                for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    data = parse_json(path, text) if path.suffix == ".json" else parse_yaml(path, text)
     if isinstance(data, dict) and "items" in data:
         data = data["items"]
     if not isinstance(data, list):

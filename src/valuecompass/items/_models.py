@@ -59,8 +59,18 @@ class Provenance(BaseModel):
     bank_version: str | None = None
 
 
+#: Longest item text (characters): seed items are under 400; a prompt is read by a model in full.
+MAX_ITEM_CHARS = 2000
+#: Longest short field (topic, setting, culture) and safe-behaviour description.
+MAX_FIELD_CHARS = 200
+MAX_SAFE_BEHAVIOR_CHARS = 600
+
+
 class Item(BaseModel):
     """One test item: a prompt that elicits behaviour on one dimension.
+
+    Texts have limits (:data:`MAX_ITEM_CHARS` for ``text``, :data:`MAX_FIELD_CHARS` for the
+    short fields), so that a bank file cannot carry megabytes into prompts and the store.
 
     Attributes:
         id: Stable id, unique in the bank (e.g. ``sch-sd-001``).
@@ -84,16 +94,16 @@ class Item(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
-    dimension: str = Field(min_length=1)
+    dimension: str = Field(min_length=1, max_length=MAX_FIELD_CHARS)
     format: ItemFormat
-    text: str = Field(min_length=1)
+    text: str = Field(min_length=1, max_length=MAX_ITEM_CHARS)
     difficulty: Difficulty
-    topic: str = ""
-    setting: str = ""
-    culture: str = "global"
-    task: str | None = None
+    topic: str = Field(default="", max_length=MAX_FIELD_CHARS)
+    setting: str = Field(default="", max_length=MAX_FIELD_CHARS)
+    culture: str = Field(default="global", max_length=MAX_FIELD_CHARS)
+    task: str | None = Field(default=None, max_length=MAX_FIELD_CHARS)
     request_kind: Literal["harmful", "borderline"] | None = None
-    safe_behavior: str | None = None
+    safe_behavior: str | None = Field(default=None, max_length=MAX_SAFE_BEHAVIOR_CHARS)
     key: ScoringKey | None = None
     provenance: Provenance
 

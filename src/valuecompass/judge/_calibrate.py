@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from valuecompass._datafiles import validation_summary
+from valuecompass._datafiles import parse_json, read_text, validation_summary
 from valuecompass.errors import DataFileError, JudgeError
 from valuecompass.judge._agreement import roc_auc
 from valuecompass.judge._judge import Judge, cache_order
@@ -62,16 +62,13 @@ def load_labelled_examples(path: str | Path) -> list[LabelledExample]:
         DataFileError: naming the file and line of the first bad record.
     """
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise DataFileError(str(path), f"cannot read labelled examples ({exc.strerror})") from exc
+    lines = read_text(path).splitlines()
     out = []
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            out.append(LabelledExample.model_validate_json(line))
+            out.append(LabelledExample.model_validate(parse_json(path, line, f"line {n}")))
         except ValidationError as exc:
             raise DataFileError(str(path), validation_summary(exc), record=str(n),
                                 hint='each line: {"dimension": "...", "text": "...", "label": "supports"}') from exc

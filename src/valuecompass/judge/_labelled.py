@@ -18,7 +18,6 @@ labels, the confusion matrix, and the same figures for the majority-label baseli
 
 from __future__ import annotations
 
-import json
 import time
 from importlib import resources
 from collections import Counter
@@ -28,7 +27,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from valuecompass._datafiles import validation_summary
+from valuecompass._datafiles import parse_json, read_text, validation_summary
 from valuecompass.errors import DataFileError, UnknownFrameworkError
 from valuecompass.frameworks import get_dimension
 from valuecompass.items import Item
@@ -91,19 +90,15 @@ def load_labelled(path: str | Path, items: Mapping[str, Item]) -> list[tuple[Lab
             dimension, or a dimension that contradicts the item's.
     """
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(str(path), f"cannot read labelled records ({exc})", hint="give a UTF-8 JSONL file") from exc
+    lines = read_text(path, hint="give a UTF-8 JSONL file").splitlines()
     out = []
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            record = LabelledRecord.model_validate(json.loads(line))
-        except (json.JSONDecodeError, ValidationError) as exc:
-            what = validation_summary(exc) if isinstance(exc, ValidationError) else f"not valid JSON: {exc.msg}"
-            raise DataFileError(str(path), what, record=f"line {n}", hint='each line: {"item_id": "...", '
+            record = LabelledRecord.model_validate(parse_json(path, line, f"line {n}"))
+        except ValidationError as exc:
+            raise DataFileError(str(path), validation_summary(exc), record=f"line {n}", hint='each line: {"item_id": "...", '
                                 '"response": "...", "label": "supports"|"opposes"|"unrelated"}') from exc
         out.append((record.model_copy(update={"id": record.id or f"line-{n}"}), _request(path, n, record, items)))
     if not out:

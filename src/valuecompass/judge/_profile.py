@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from valuecompass._datafiles import validation_summary
+from valuecompass._datafiles import parse_json, read_text, validation_summary
 from valuecompass._hashing import content_hash
 from valuecompass.errors import DataFileError
 from valuecompass.judge._templates import Exemplar
@@ -118,11 +118,7 @@ def load_profile(path: str | Path) -> JudgeProfile:
             or edited since it was saved (its id no longer matches its content).
     """
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise DataFileError(str(path), f"cannot read judge profile: {exc}",
-                            hint="create one with `valuecompass judge calibrate`") from exc
+    data = parse_json(path, read_text(path, hint="create one with `valuecompass judge calibrate`"))
     if not isinstance(data, dict) or data.get("schema") != PROFILE_SCHEMA:
         found = data.get("schema") if isinstance(data, dict) else None
         raise DataFileError(str(path), f"not a judge profile of schema {PROFILE_SCHEMA!r} (found {found!r})",

@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import math
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -18,8 +19,8 @@ from typing import Any
 from urllib.parse import quote
 
 from valuecompass import __version__
-from valuecompass.errors import StoreError, UnknownFrameworkError
-from valuecompass.frameworks import get_dimension
+from valuecompass.errors import StoreError
+from valuecompass.frameworks import get_dimension, is_dimension
 from valuecompass.leaderboard._model import Case, LeaderboardData, ModelEntry, RunInfo, ScoreCell
 from valuecompass.metric import Z95
 from valuecompass.store import Owner, is_alive
@@ -77,6 +78,9 @@ class StoreReader:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        if self.path.is_dir():
+            raise StoreError(f"{str(self.path)!r} is a folder, not a store file",
+                             hint=f"give a file path, e.g. --store {str(self.path / 'store.sqlite')!r}")
         if not self.path.is_file():
             raise StoreError(f"no store at {str(self.path)!r}",
                              hint="fill one with 'valuecompass run --model SPEC', or pass --store PATH")
@@ -304,8 +308,17 @@ def _run_info(row: dict[str, Any], judge: str) -> RunInfo:
 def _cells(rows: list[sqlite3.Row], method: str) -> dict[str, ScoreCell]:
     cells = {}
     for r in rows:
-        score = min(100.0, max(0.0, float(r["score"])))
-        se = float(r["se"]) if r["se"] is not None else 0.0
+        if not is_dimension(str(r["dimension"])):
+            log.warning("skipped a score for %r, which is no dimension of the value systems", r["dimension"])
+            continue
+        try:
+            score, se = float(r["score"]), float(r["se"]) if r["se"] is not None else 0.0
+        except (TypeError, ValueError):
+            score = se = math.nan
+        if not (math.isfinite(score) and math.isfinite(se) and se >= 0):
+            log.warning("skipped an unreadable score for %s (score %r, se %r)", r["dimension"], r["score"], r["se"])
+            continue
+        score = min(100.0, max(0.0, score))
         low = r["ci_low"] if r["ci_low"] is not None else max(0.0, score - Z95 * se)
         high = r["ci_high"] if r["ci_high"] is not None else min(100.0, score + Z95 * se)
         cells[r["dimension"]] = ScoreCell(dimension=r["dimension"], score=score, se=se, low=float(low),
@@ -336,21 +349,12 @@ def _graded(cells: dict[str, ScoreCell], unreadable: dict[str, int], card: Valid
     out = {}
     for dim, c in cells.items():
         grade = grade_cell(n_items=c.n_items, ci_low=c.low, ci_high=c.high,
-                           agreement=agreement.get(get_dimension(dim).system) if dim_known(dim) else None,
+                           agreement=agreement.get(get_dimension(dim).system) if is_dimension(dim) else None,
                            self_judged=self_judged or bool(card and card.self_judged),
                            unreadable=unreadable.get(dim, 0),
                            known_groups_pass=known.get(dim))
         out[dim] = c.model_copy(update={"grade": grade.letter, "grade_reasons": grade.reasons})
     return out
-
-
-def dim_known(dim: str) -> bool:
-    """Whether ``dim`` is a dimension of the frameworks (a store may hold others)."""
-    try:
-        get_dimension(dim)
-    except UnknownFrameworkError:
-        return False
-    return True
 
 
 def _case(row: sqlite3.Row) -> Case:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from dataclasses import dataclass
 from collections.abc import Sequence
@@ -12,6 +13,7 @@ from valuecompass.errors import ValueCompassError
 from valuecompass.leaderboard import _pages as pages
 from valuecompass.leaderboard._app import static_dir
 from valuecompass.leaderboard._data import StoreReader
+from valuecompass.leaderboard._model import LeaderboardData
 from valuecompass.leaderboard._downloads import card_files, leaderboard_csv, leaderboard_json, run_json
 from valuecompass.metric import ValueProfile
 
@@ -38,7 +40,14 @@ class ExportResult:
     bytes: int
 
 
+#: A path written by the export: plain names only, so no value read from a store can reach outside ``out``.
+_SAFE_PATH = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,120}(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,120}){0,3}")
+
+
 def _prepare(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise ValueCompassError(f"--out {str(out)!r} is a file, not a folder",
+                                hint="give a new or empty folder for the site (an earlier export is replaced)")
     if out.exists() and any(out.iterdir()):
         if not (out / MARKER).exists():
             raise ValueCompassError(f"output folder {str(out)!r} is not empty and is not a valuecompass export",
@@ -50,6 +59,10 @@ def _prepare(out: Path) -> None:
 
 
 def _write(out: Path, path: str, text: str) -> None:
+    if not _SAFE_PATH.fullmatch(path) or ".." in path.split("/"):
+        raise ValueCompassError(f"refused to write {path!r}: not a plain file name under the site folder",
+                                hint="the store holds a name that cannot be a file name; check it with "
+                                     "'valuecompass store check'")
     target = out / path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
@@ -76,6 +89,14 @@ def export_site(store: str | Path, out: str | Path, method: str | None = None, j
     out = Path(out)
     site = pages.Site(StoreReader(store), method, judge, profiles)
     data = site.data
+    try:
+        return _export(site, data, out)
+    except OSError as exc:
+        raise ValueCompassError(f"cannot write the site to {str(out)!r}: {exc.strerror or exc}",
+                                hint="give a folder you can write to with --out") from exc
+
+
+def _export(site: pages.Site, data: LeaderboardData, out: Path) -> ExportResult:
     _prepare(out)
     docs = {
         "index.html": pages.leaderboard_page(site, {}, static=True),

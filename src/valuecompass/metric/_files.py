@@ -18,8 +18,8 @@ row per dimension; its id and name come from the file name.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
-import json
 import logging
 import os
 from collections.abc import Mapping
@@ -30,7 +30,7 @@ import platformdirs
 import yaml
 from pydantic import ValidationError
 
-from valuecompass._datafiles import validation_summary
+from valuecompass._datafiles import parse_json, parse_yaml, read_text, validation_summary
 from valuecompass._hashing import content_hash
 from valuecompass.errors import DataFileError, ProfileError, UnknownFrameworkError
 from valuecompass.frameworks import all_dimensions
@@ -58,6 +58,13 @@ def profiles_dir(home: str | Path | None = None) -> Path:
 def _infer_system(dims: list[str], path: Path) -> str:
     owners = {d.id: d.system for d in all_dimensions()}
     systems = {owners[d] for d in dims if d in owners}
+    unknown = [str(d) for d in dims if d not in owners]
+    if unknown:
+        close = {d: difflib.get_close_matches(d, list(owners), n=1) for d in unknown}
+        hints = [f"{d} -> {c[0]}?" for d, c in close.items() if c]
+        raise DataFileError(str(path), f"unknown dimension{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
+                            hint=f"did you mean {'; '.join(hints)} " if hints else
+                            "run 'valuecompass frameworks list' to see the dimension ids")
     if len(systems) != 1:
         found = ", ".join(sorted(systems)) or "none"
         raise DataFileError(str(path), f"cannot tell the value system from the dimensions (systems: {found})",
@@ -66,11 +73,7 @@ def _infer_system(dims: list[str], path: Path) -> str:
 
 
 def _read_structured(path: Path, text: str) -> dict[str, Any]:
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise DataFileError(str(path), f"not valid {path.suffix.lstrip('.').upper()}: {exc}",
-                            hint="fix the syntax; see 'valuecompass profiles show uniform-schwartz --json'") from exc
+    data = parse_json(path, text) if path.suffix.lower() == ".json" else parse_yaml(path, text)
     if not isinstance(data, dict):
         raise DataFileError(str(path), "expected a mapping with 'weights:' or 'priorities:' at the top level")
     unknown = sorted(set(data) - _SPEC_KEYS)
@@ -109,13 +112,10 @@ def _read_csv(path: Path, text: str) -> dict[str, Any]:
 
 
 def _spec_from_file(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DataFileError(str(path), f"cannot read file ({exc.strerror})") from exc
     suffix = path.suffix.lower()
     if suffix not in {".yaml", ".yml", ".json", ".csv"}:
         raise DataFileError(str(path), f"unknown profile file type {suffix!r}", hint="use .yaml, .json or .csv")
+    text = read_text(path)
     return _read_csv(path, text) if suffix == ".csv" else _read_structured(path, text)
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
+from valuecompass._datafiles import parse_json, read_text
 from valuecompass.errors import DataFileError, ValueCompassError
+
+
+#: Largest standard error accepted: a score on a 0-100 scale cannot be less certain than that.
+MAX_SE = 100.0
 
 
 class DimScore(NamedTuple):
@@ -49,15 +53,15 @@ def check_dim_score(model: str, dim: str, value: object) -> DimScore:
         pair = value
     try:
         score, se = (float(x) for x in pair)  # type: ignore[union-attr]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueCompassError(f"score of model {model!r} on {dim!r} is not a (score, se) pair: {value!r}",
                                 'give {"score": 0-100, "se": >= 0}') from None
     if not (math.isfinite(score) and 0.0 <= score <= 100.0):
         raise ValueCompassError(f"score of model {model!r} on {dim!r} is {score}, outside 0-100",
                                 "scores are on the 0-100 scale")
-    if not (math.isfinite(se) and se >= 0.0):
-        raise ValueCompassError(f"standard error of model {model!r} on {dim!r} is {se}, not a number >= 0",
-                                "give se >= 0 (0 if unknown)")
+    if not (math.isfinite(se) and 0.0 <= se <= MAX_SE):
+        raise ValueCompassError(f"standard error of model {model!r} on {dim!r} is {se}, not a number from 0 to "
+                                f"{MAX_SE:g}", f"give 0 <= se <= {MAX_SE:g} on the 0-100 scale (0 if unknown)")
     return DimScore(score, se)
 
 
@@ -87,12 +91,7 @@ def load_scores_file(path: str | Path) -> dict[str, dict[str, DimScore]]:
         DataFileError: if the file is unreadable, not JSON, or holds a bad score.
     """
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DataFileError(str(path), f"cannot read file ({exc.strerror})") from exc
-    except json.JSONDecodeError as exc:
-        raise DataFileError(str(path), f"not valid JSON: {exc.msg}", f"line {exc.lineno}") from exc
+    data = parse_json(path, read_text(path))
     try:
         return check_score_table(data)
     except ValueCompassError as exc:

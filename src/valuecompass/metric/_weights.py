@@ -59,7 +59,11 @@ def _as_number(dim: str, value: object, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ProfileError(f"{what} for dimension {dim!r} is not a number: {value!r}",
                            f"give {dim} a number, e.g. {dim}: 0.5")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ProfileError(f"{what} for dimension {dim!r} is too large to be a number ({str(value)[:20]}...)",
+                           f"give {dim} a finite number") from None
     if math.isnan(number):
         raise ProfileError(f"{what} for dimension {dim!r} is NaN", f"give {dim} a finite number")
     if math.isinf(number):
@@ -96,11 +100,14 @@ def validate_weights(weights: Mapping[str, object], system: str) -> dict[str, fl
             raise ProfileError(f"weight for dimension {dim!r} is negative ({number:g})",
                                "weights must be >= 0; use 0 to leave a dimension out")
         clean[dim] = number
-    total = math.fsum(clean.values())
-    if total <= 0:
+    largest = max(clean.values())
+    if largest <= 0:
         raise ProfileError(f"all weights are zero ({', '.join(clean)})",
                            "give at least one dimension a positive weight")
-    return {d: clean.get(d, 0.0) / total for d in dims}
+    # Scaled by the largest first, so that weights near the float limit (1e308) cannot overflow the sum.
+    scaled = {d: v / largest for d, v in clean.items()}
+    total = math.fsum(scaled.values())
+    return {d: scaled.get(d, 0.0) / total for d in dims}
 
 
 def validate_priorities(priorities: Mapping[str, object], system: str) -> dict[str, float]:
@@ -151,5 +158,10 @@ def softmax_weights(priorities: Mapping[str, float], temperature: float = DEFAUL
         raise ProfileError(f"softmax temperature must be a positive number, got {temperature!r}",
                            f"use e.g. temperature: {DEFAULT_TEMPERATURE}")
     keys = list(priorities)
-    probs = softmax(np.array([priorities[k] for k in keys], dtype=float) / temperature)
+    values = np.array([priorities[k] for k in keys], dtype=float)
+    # Shifted by the largest first (softmax is shift-invariant): a spread beyond the float range,
+    # or a tiny temperature, then gives -inf (weight 0) for the far values, never inf - inf.
+    with np.errstate(over="ignore"):
+        shifted = (values - values.max()) / temperature
+    probs = softmax(shifted)
     return {k: float(p) for k, p in zip(keys, probs)}

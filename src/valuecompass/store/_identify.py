@@ -44,6 +44,9 @@ def identify(path: Path) -> Kind:
     Raises:
         StoreError: for a file that is not SQLite, another program's database, or a damaged one.
     """
+    if path.is_dir():
+        raise StoreError(f"{str(path)!r} is a folder, not a store file",
+                         hint=f"give a file path, e.g. --store {str(path / 'store.sqlite')!r}")
     try:
         if not path.exists() or path.stat().st_size == 0:
             return "new"

@@ -15,6 +15,7 @@ reads them here, so they agree on the number and its interval:
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -22,10 +23,13 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 
 from valuecompass.errors import StoreError
+from valuecompass.frameworks import is_dimension
 from valuecompass.store._models import EstimateRecord, MetricRecord, RunRecord
 
 if TYPE_CHECKING:
     from valuecompass.store._store import Store
+
+log = logging.getLogger(__name__)
 
 #: 1.96: the normal quantile of a two-sided 95% interval (its half-width is 1.96 SE).
 Z95 = 1.959963984540054
@@ -119,6 +123,11 @@ def choose_run_scores(run: RunRecord, estimates: Sequence[EstimateRecord], metri
     pool = [e for e in estimates if e.method == method]
     judge = judge or run_judge(run, pool)
     chosen = [e for e in pool if e.judge_id == judge]
+    for e in chosen:
+        if not is_dimension(e.dimension):
+            log.warning("run %s: skipped a score for %r, which is no dimension of the value systems",
+                        run.run_id, e.dimension)
+    chosen = [e for e in chosen if is_dimension(e.dimension)]
     if not chosen:
         raise StoreError(f"run {run.run_id} has no scores by method {method!r} and judge {judge!r}",
                          hint=f"it has: {', '.join(have)}" if have else

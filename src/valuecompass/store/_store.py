@@ -89,6 +89,8 @@ class Store(DerivedResultsMixin, AdaptiveMixin):
                 create an empty store and look like one without runs).
         """
         resolved = resolve_store_path(path)
+        if resolved.is_dir():
+            identify(resolved)  # says it is a folder
         if not resolved.is_file():
             raise StoreError(f"no store at {str(resolved)!r}",
                              hint="fill one with 'valuecompass run --model SPEC', or pass --store PATH")
