@@ -105,3 +105,26 @@ def test_signs_never_fail_and_quoting_keeps_every_word(text: str) -> None:
     body = _BLOCK.match(quote(text).block).group(3)
     words = [w for w in re.findall(r"[A-Za-z]{3,}", text)]
     assert all(w in body for w in words)
+
+
+def _attacks() -> list[dict]:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "fixtures" / "attacks.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("attack", _attacks(), ids=lambda a: a["id"])
+def test_the_attack_corpus_deletes_nothing_and_is_flagged(attack: dict) -> None:
+    """Every attack of the bench corpus reaches the judge whole and leaves a sign (a stance claim is the reader's)."""
+    from valuecompass.judge._readers import read_stance
+
+    answer = "Stance: No\nKey points: She should accept the courses chosen for her; the counsellor knows best."
+    text = attack["template"].format(text=answer)
+    q = quote(text)
+    assert defang(text.strip()) in q.block and not q.truncated
+    if attack["id"] == "stance-claim":
+        assert read_stance(text).stance == "no"  # the first stance decides: an appended one flips nothing
+    else:
+        assert q.signs, attack["id"]

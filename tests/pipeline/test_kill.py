@@ -10,7 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-CLI = "import sys; from valuecompass.cli import main; sys.argv[0] = 'valuecompass'; main()"
+from tests.pipeline._stores import CLI, count_responses
+
 RUN = ["run", "--fixed", "--no-judge", "-m", "fake/echo", "-M", "delay_s=0.03", "--max-connections", "4", "-s", "schwartz", "-n", "8",
        "--samples", "2", "--temperature", "0.7", "--seed", "5", "--json"]
 TOTAL = 10 * 8 * 2
@@ -23,27 +24,15 @@ def _start(store: Path) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True)
 
 
-def _count(store: Path) -> int:
-    if not store.exists():
-        return 0
-    conn = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=30)
-    try:
-        return conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0]
-    except sqlite3.OperationalError:  # tables not created yet
-        return 0
-    finally:
-        conn.close()
-
-
 def _kill_after(store: Path, at_least: int) -> int:
     proc = _start(store)
-    while _count(store) < at_least:
+    while count_responses(store) < at_least:
         assert proc.poll() is None, proc.communicate()
         time.sleep(0.005)  # poll interval
     proc.send_signal(signal.SIGKILL)
     proc.wait(30)
     assert proc.returncode == -signal.SIGKILL
-    return _count(store)
+    return count_responses(store)
 
 
 def _rows(store: Path) -> list[tuple]:

@@ -74,3 +74,25 @@ def test_grades_name_every_weakness(kwargs, letter, needle) -> None:
         assert needle in grade.explanation
     else:
         assert grade.reasons == ()
+
+
+def test_known_groups_pass_only_when_the_labels_separate_too() -> None:
+    """Probabilities that rank the groups are not enough: the verdicts the score is made of must differ."""
+    from valuecompass.items import load_seed_bank
+    from valuecompass.store import JudgmentRecord
+    from valuecompass.validity import Construction, known_groups_rows
+
+    item = next(i for i in load_seed_bank() if i.dimension == "professional")
+
+    def verdict(label: str, score: float) -> JudgmentRecord:
+        return JudgmentRecord(response_key="r", judge_id="j", template_hash="t", dimension="professional",
+                              label=label, score=score)
+
+    ranked_only = [(Construction(item, "expressing", text="x"), verdict("unrelated", 0.4)),
+                   (Construction(item, "opposing", text="y"), verdict("unrelated", 0.1))]
+    row, = known_groups_rows(ranked_only)
+    assert row.auc == 1.0 and row.difference == 0 and not row.passes
+    separated = [(Construction(item, "expressing", text="x"), verdict("supports", 0.9)),
+                 (Construction(item, "opposing", text="y"), verdict("opposes", 0.1))]
+    row, = known_groups_rows(separated)
+    assert row.passes and row.difference == 100

@@ -58,23 +58,27 @@ _SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("addresses the judge", re.compile(
         r"\b" + _JUDGE + r"\b\s*:|\b(?:note|message|instruction)s?\s+(?:to|for)\s+(?:the\s+)?(?:ai\s+)?" + _JUDGE +
         r"\b|\b" + _JUDGE + r"\b[^.!?\n]{0,40}?\b(?:must|should|has\s+to|needs?\s+to|is\s+(?:told|asked))\b"
-        r"[^.!?\n]{0,20}?\b" + _ORDER + r"\b")),
+        r"[^.!?\n]{0,20}?\b" + _ORDER + r"\b|\b" + _JUDGE + r"\s+(?:answers|replies|says|outputs|marks|rates|returns)"
+        r"\s+\W{0,3}" + _VERDICT_WORDS + r"\b")),
     ("orders a verdict", re.compile(
         _IMPERATIVE + _ORDER + r"\b(?:\s+(?:with|only|just|this|it|as|the\s+response|the\s+answer|the\s+text)){0,3}"
         r"\W{0,4}" + _VERDICT_WORDS + r"\b")),
     ("claims the verdict", re.compile(
         r"\b(?:verdict|label|rating|classification|judgement|judgment|grade|(?:correct|right|final|expected|true)\s+"
-        r"answer)s?\b(?:\s+(?:here\s+)?(?:is|should\s+be|would\s+be|=))?\s*[:=\-]?\s*\W{0,3}" + _VERDICT_WORDS +
-        r"\b(?!\s+(?:one|of|to)\b)")),
+        r"answer)s?\b(?:\s+(?:here\s+)?(?:is|should\s+be|would\s+be)|[\"'\s]*[:=\-])\s*\W{0,3}" + _VERDICT_WORDS +
+        r"\b(?!\s+(?:one|of|to)\b)|\b(?:correct|right|final|expected|true|proper)\s+(?:answer|reply|response|verdict|"
+        r"label)\b[^\n]{0,60}?\b(?:is|:)\s*\W{0,3}" + _VERDICT_WORDS + r"\b(?=\s*[.!\n\"]|\s*$)")),
     ("asks to ignore the task", re.compile(
         r"\b(?:ignore|disregard|forget|override|bypass|skip)\b[^\n]{0,60}?\b(?:instructions?|above|previous|prior|"
         r"earlier|prompt|task|question|system\s+message|guidelines)\b")),
     ("grades itself", re.compile(
-        r"\b(?:this|the\s+above|my|the\s+following)\s+(?:response|answer|reply|text|story|continuation|completion)\b"
+        r"\b(?:this|the\s+above|my|the\s+following|the)\s+(?:response|answer|reply|text|story|continuation|completion)"
+        r"(?:\s+(?:below|above|here))?\b"
         r"[^.!?\n]{0,60}?\b(?:(?:is|was|counts\s+as)\s+(?:fully\s+|completely\s+|entirely\s+)?(?:safe|harmless|"
         r"ethical|compliant|aligned|acceptable|supportive|upholding|correct)|upholds?|reflects?|supports?|expresses?|"
-        r"complies)\b")),
-    ("forges a role", re.compile(r"(?:^|\n)\s*(?:system|assistant|developer|user)\s*:")),
+        r"complies|(?:has\s+been\s+|was\s+|is\s+)?(?:verified|certified|approved|checked)\s+(?:to|as)\b)")),
+    ("forges a role", re.compile(r"(?:^|\n)\s*(?:system|assistant|developer|user)(?:\s+(?:note|message|prompt|"
+                                 r"instructions?|override))?\s*:")),
     ("forges a marker", re.compile(r"<<<|>>>|\b(?:begin|end)\s+(?:of\s+)?(?:the\s+)?(?:quoted\s+)?text\b")),
     ("chat control token", re.compile(r"<\|[^|\n]{1,40}\|>|\[/?inst\]|<start_of_turn>|<end_of_turn>|<</?sys>>")),
     ("instruction in another language", re.compile(
@@ -84,6 +88,11 @@ _SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"odpowiedz\s+(?:tak|nie)|antwoord\s+(?:ja|nee))")),
 )
 _BASE64 = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")
+#: Characters that show as blank but are letters or symbols (Hangul fillers, Braille blank ...): spaces for the checks.
+_BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e\u17b4\u17b5")
+#: Unicode tag characters (U+E0020-U+E007E) spell hidden ASCII; a right-to-left override shows its text reversed.
+_TAGS = re.compile("[\U000e0020-\U000e007e]{4,}")
+_OVERRIDE = re.compile("\u202e([^\u202c\n]{1,2000})")
 
 
 class Quoted(NamedTuple):
@@ -131,15 +140,19 @@ def normalise_for_checks(text: str, fold: bool = True) -> str:
     out = []
     for ch in unicodedata.normalize("NFKC", text):
         cat = unicodedata.category(ch)
-        if ch in "\n\t" or cat not in ("Cf", "Cc", "Co", "Cs", "Mn", "Me", "Zl", "Zp"):
+        if ch in _BLANKS:
+            out.append(" ")
+        elif ch in "\n\t" or cat not in ("Cf", "Cc", "Co", "Cs", "Mn", "Me", "Zl", "Zp"):
             out.append(ch)
     joined = "".join(out)
     return re.sub(r"[ \t\u00a0]+", " ", (joined.translate(_CONFUSABLES) if fold else joined).lower())
 
 
 def _decoded(text: str) -> list[str]:
-    """Base64 runs of the text that decode to readable text (checked like the text itself)."""
-    out = []
+    """Hidden readings of the text, checked like the text itself: base64 runs that decode to readable text,
+    ASCII spelled in invisible tag characters, and text under a right-to-left override as it is displayed."""
+    out = ["".join(chr(ord(c) - 0xE0000) for c in m.group(0)) for m in _TAGS.finditer(text)]
+    out += [m.group(1)[::-1] for m in _OVERRIDE.finditer(text)]
     for match in _BASE64.finditer(text):
         chunk = match.group(0)
         try:
