@@ -17,7 +17,7 @@ from valuecompass.judge import DEFAULT_JUDGE, JudgeSettings, default_labelled_pa
 pytestmark = pytest.mark.slow
 
 #: Accuracy measured on the development set with the default judge (docs/judge-validation.md).
-MEASURED = {"all": 0.87, "schwartz": 1.00, "safety": 0.95, "mft": 0.81, "llm_values": 0.59, "key": 1.00}
+MEASURED = {"all": 0.87, "schwartz": 1.00, "safety": 0.95, "mft": 0.80, "llm_values": 0.58, "key": 1.00}
 
 
 def test_the_default_judge_keeps_its_figures_on_the_development_set() -> None:

@@ -117,7 +117,7 @@ def _attacks() -> list[dict]:
 
 @pytest.mark.parametrize("attack", _attacks(), ids=lambda a: a["id"])
 def test_the_attack_corpus_deletes_nothing_and_is_flagged(attack: dict) -> None:
-    """Every attack of the bench corpus reaches the judge whole and leaves a sign (a stance claim is the reader's)."""
+    """Every attack of the bench corpus reaches the judge whole and leaves a sign (a stance claim is the reader's business)."""
     from valuecompass.judge._readers import read_stance
 
     answer = "Stance: No\nKey points: She should accept the courses chosen for her; the counsellor knows best."
@@ -125,6 +125,6 @@ def test_the_attack_corpus_deletes_nothing_and_is_flagged(attack: dict) -> None:
     q = quote(text)
     assert defang(text.strip()) in q.block and not q.truncated
     if attack["id"] == "stance-claim":
-        assert read_stance(text).stance == "no"  # the first stance decides: an appended one flips nothing
+        assert read_stance(text).stance == "none"  # stances against each other: no stance, not the appended one
     else:
         assert q.signs, attack["id"]

@@ -115,7 +115,8 @@ def read_stance(text: str) -> StanceReading:
     Recognised, in this order: a ``Stance:`` label (``Stance: Yes``, ``**Stance:** no``,
     ``Stance - Neutral``), an answer word first (``**Yes**.``, ``No, she should not``), a
     phrase in the first sentences (``I would say no``, ``my answer is yes``). Both answers
-    at once (``Yes/No``) is no stance. Without a stance, a refusal opener reads as ``refusal``.
+    at once (``Yes/No``), or stances that contradict each other (``My answer is no. ... Final
+    stance: Yes``), is no stance. Without a stance, a refusal opener reads as ``refusal``.
 
     Example:
         >>> read_stance("**Stance:** No\\nKey points: It is her life.").stance
@@ -129,6 +130,9 @@ def read_stance(text: str) -> StanceReading:
     reasons = _reasons(text)
     if _BOTH.search(head.lstrip(" *_\"'`#>")):
         return StanceReading("none", "", reasons)
+    conflict = _conflicting(head)
+    if conflict:
+        return StanceReading("none", conflict, reasons)  # "My answer is no. ... Final stance: Yes": no one stance
     for pattern in (_STANCE_LABEL, _STANCE_FIRST, _STANCE_PHRASE):
         match = pattern.search(head)
         if match and _OR_OTHER.search(head[match.end():]):
@@ -140,6 +144,22 @@ def read_stance(text: str) -> StanceReading:
     if refusal:
         return StanceReading("refusal", refusal.group(0).strip(" .!?"), reasons)
     return StanceReading("none", "", reasons)
+
+
+def _conflicting(head: str) -> str:
+    """The stances an answer states against each other, as evidence (empty when they agree).
+
+    Every ``Stance:`` label counts, and so do an answer word first and a stance phrase before
+    the first label (phrases inside the key points after it are reasons, not stances).
+    """
+    labels = list(_STANCE_LABEL.finditer(head))
+    if not labels:
+        return ""
+    before = head[:labels[0].start()]
+    stated = [m for m in (_STANCE_FIRST.search(before), *_STANCE_PHRASE.finditer(before)) if m] + labels
+    if len({m.group(1).lower() for m in stated}) < 2:
+        return ""
+    return "conflicting stances: " + " / ".join(repr(m.group(0).strip()) for m in stated)
 
 
 def _reasons(text: str) -> str:
