@@ -18,7 +18,7 @@ from valuecompass.judge._keyed import Asked, KeyedSettings, RubricMode, keyed_ve
 from valuecompass.judge._parse import LabelProbs, decide, label_probs, parse_text, read_reasoned
 from valuecompass.judge._profile import JudgeProfile, load_profile
 from valuecompass.judge._questions import QuestionSet, default_questions, render_question
-from valuecompass.judge._quote import DEFAULT_MAX_CHARS, quote
+from valuecompass.judge._quote import DEFAULT_MAX_CHARS, format_signs, quote
 from valuecompass.judge._templates import JudgePrompt, SystemTemplate, TemplateSet, default_templates, render_prompt
 from valuecompass.judge._types import JudgeIdentity, JudgeRequest, Judgment, JudgmentStatus, ProbabilitySource
 from valuecompass.models import GenerateConfig, ModelAPI, ModelOutput, get_model
@@ -260,8 +260,9 @@ class Judge:
 
         v = await keyed_verdict(request, ask, self.settings.keyed_settings())
         judged = quote(request.text, self.settings.max_chars)
-        flags = v.flags + (("injection_suspected",) if judged.signs else ()) + (("truncated",) if judged.truncated
-                                                                               else ())
+        signs = judged.signs + format_signs(request.item_format, request.text)
+        flags = v.flags + (("injection_suspected",) if signs else ()) + (("truncated",) if judged.truncated
+                                                                        else ())
         source: ProbabilitySource = "key" if v.path in ("key", "rule") else "logprobs"
         if v.path == "judge" and self.settings.reason_first:
             source = "parsed"
@@ -270,7 +271,7 @@ class Judge:
                         probability_source=source if v.label is not None else "none", rationale=v.rationale,
                         raw_output=v.raw, judge_id=self.judge_id, template_hash=self.template_hash,
                         profile_id=self.profile.profile_id if self.profile else None,
-                        injection_signs=judged.signs, truncated=judged.truncated,
+                        injection_signs=signs, truncated=judged.truncated,
                         seconds=time.perf_counter() - start, path=v.path, flags=flags, evidence=v.evidence)
 
     async def judge_many(self, requests: Sequence[JudgeRequest], *, concurrency: int | None = None,
