@@ -20,6 +20,7 @@ pytestmark = pytest.mark.slow
 MEASURED = {"all": 0.87, "schwartz": 1.00, "safety": 0.95, "mft": 0.80, "llm_values": 0.58, "key": 1.00}
 
 
+@pytest.mark.timeout(1800)  # about 11 minutes alone on two cores; twice that when the machine is shared
 def test_the_default_judge_keeps_its_figures_on_the_development_set() -> None:
     judge = make_judge(DEFAULT_JUDGE, settings=JudgeSettings(coherence=False))
     pairs = load_labelled(default_labelled_path(), {i.id: i for i in load_seed_bank()})
