@@ -11,19 +11,7 @@ from pathlib import Path
 
 import pytest
 
-CLI = "import sys; from valuecompass.cli import main; sys.argv[0] = 'valuecompass'; main()"
-
-
-def _responses(store: Path) -> int:
-    if not store.exists():
-        return 0
-    conn = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=30)
-    try:
-        return conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0
-    finally:
-        conn.close()
+from tests._stores import CLI, count_responses
 
 
 def test_ctrl_c_says_it_was_interrupted_and_exits_130(tmp_path: Path) -> None:
@@ -32,7 +20,7 @@ def test_ctrl_c_says_it_was_interrupted_and_exits_130(tmp_path: Path) -> None:
                              "delay_s=0.2", "--max-connections", "1", "-s", "schwartz", "-n", "5", "--store",
                              str(store)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while _responses(store) < 2:
+    while count_responses(store) < 2:
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
         time.sleep(0.02)
     proc.send_signal(signal.SIGINT)
@@ -54,4 +42,4 @@ def test_bad_model_options_are_refused_before_anything_is_stored(cli, store_path
     res = cli("run", "--fixed", "--no-judge", "-m", "fake/echo", "-M", arg, "-d", "power", "-n", "2",
               "--store", str(store_path))
     assert res.exit_code != 0 and needle in res.stderr and "Traceback" not in res.stderr
-    assert not store_path.exists() or _responses(store_path) == 0
+    assert not store_path.exists() or count_responses(store_path) == 0

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.pipeline._stores import CLI, count_responses
+from tests._stores import CLI, count_responses
 
 RUN = ["run", "--fixed", "--no-judge", "-m", "fake/echo", "-M", "delay_s=0.03", "--max-connections", "4", "-s", "schwartz", "-n", "8",
        "--samples", "2", "--temperature", "0.7", "--seed", "5", "--json"]

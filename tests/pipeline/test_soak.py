@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests._servers import FAULTS
-from tests.pipeline._stores import CLI, count_responses
+from tests._stores import CLI, count_responses
 
 DIMENSIONS = 27
 ITEMS, SAMPLES = 20, 4

@@ -1,4 +1,4 @@
-"""Reading a store from outside the process that writes it (the kill and soak tests)."""
+"""Reading a store from outside the process that writes it (the kill, soak and exit-code tests)."""
 
 from __future__ import annotations
 
