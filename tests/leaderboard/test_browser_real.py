@@ -48,9 +48,15 @@ def test_real_run_leaderboard_model_compare_csv_export(page, real_server, real_s
     page.goto(real_server.url)
     assert len(table(page)) == 2 and table(page) == python_table(real_store, page.url)
     screenshot(page, "real-run-leaderboard")
+    # The echo model answers every item "Stance: Yes ..."; on the story and request items of the
+    # other systems that claim is a sign of injection, its verdicts are uncertain and not counted,
+    # so it has no score there and the tab leaves it out.
+    echo = data.model("fake-echo")
+    assert echo is not None and set(echo.scores) == {"benevolence", "power", "universalism"}
     for system in ("mft", "safety", "llm_values"):
         page.click(f"#tabs a[data-system='{system}']")
-        assert len(table(page)) == 2 and table(page) == python_table(real_store, page.url)
+        assert [r[0] for r in table(page)] == ["local-smollm2-135m"]
+        assert table(page) == python_table(real_store, page.url)
     page.click("#tabs a[data-system='schwartz']")
     page.click("#board thead th[data-sort='model'] a")
     assert [r[0] for r in table(page)] == ["fake-echo", "local-smollm2-135m"]
@@ -81,9 +87,12 @@ def test_real_run_leaderboard_model_compare_csv_export(page, real_server, real_s
     screenshot(page, "real-run-model")
 
     page.goto(real_server.url + "compare.html?m=fake-echo,local-smollm2-135m")
-    series = page.evaluate("Chart.getChart(document.getElementById('radar-mft')).data.datasets"
-                           ".filter(d => !d.band).map(d => d.label)")
-    assert series == ["fake/echo", "local/smollm2-135m"]
+    def series(system: str) -> list[str]:
+        return page.evaluate(f"Chart.getChart(document.getElementById('radar-{system}')).data.datasets"
+                             ".filter(d => !d.band).map(d => d.label)")
+
+    assert series("schwartz") == ["fake/echo", "local/smollm2-135m"]
+    assert series("mft") == ["local/smollm2-135m"]  # the echo model has no MFT score
 
     out = tmp_path / "site"
     export_site(real_store, out)
