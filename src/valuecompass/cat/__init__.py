@@ -9,6 +9,7 @@ immutable, JSON-serialisable :class:`CATState`, so a caller can drive many
 tests concurrently and resume a killed test mid-way.
 
 Example:
+    >>> from valuecompass.cat import CATBank, CATConfig, CATEngine, CATState
     >>> from valuecompass.irt import ItemParams
     >>> bank = CATBank.from_params([ItemParams(item_id=f"i{j}", a=1.2, b=j / 10 - 2) for j in range(40)])
     >>> engine = CATEngine.from_config(CATConfig(se_target=0.5, batch_size=2))
@@ -17,22 +18,20 @@ Example:
     ...     state = engine.update(state, bank, sel.item_ids, [1.0] * len(sel.item_ids))
     >>> CATState.from_json(state.to_json()) == state
     True
+
+Names are imported on first use (see :mod:`valuecompass._lazy`): ``CATConfig`` needs neither numpy nor scipy.
 """
 
-from valuecompass.cat._bank import CATBank
-from valuecompass.cat._engine import CATConfig, CATEngine, Selection
-from valuecompass.cat._simulate import SimulationResult, run_test, simulate
-from valuecompass.cat._state import CATState, CATStep, StopReason
-from valuecompass.cat.estimation import BayesEstimator, Estimator
-from valuecompass.cat.initialization import FixedInitializer, Initializer, RandomInitializer
-from valuecompass.cat.selection import FormatBalance, MaxInfoSelector, RandomSelector, Selector
-from valuecompass.cat.stopping import (
-    AnyOf, BankExhausted, MaxItems, MinInformation, SETarget, StopContext, Stopper,
-)
+from valuecompass._lazy import lazy_exports
 
-__all__ = [
-    "AnyOf", "BankExhausted", "BayesEstimator", "CATBank", "CATConfig", "CATEngine", "CATState", "CATStep",
-    "Estimator", "FixedInitializer", "FormatBalance", "Initializer", "MaxInfoSelector", "MaxItems",
-    "MinInformation", "RandomInitializer", "RandomSelector", "SETarget", "Selection", "Selector",
-    "SimulationResult", "StopContext", "StopReason", "Stopper", "run_test", "simulate",
-]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "_bank": ["CATBank"],
+    "_config": ["CATConfig"],
+    "_engine": ["CATEngine", "Selection"],
+    "_simulate": ["SimulationResult", "run_test", "simulate"],
+    "_state": ["CATState", "CATStep", "StopReason"],
+    "estimation": ["BayesEstimator", "Estimator"],
+    "initialization": ["FixedInitializer", "Initializer", "RandomInitializer"],
+    "selection": ["FormatBalance", "MaxInfoSelector", "RandomSelector", "Selector"],
+    "stopping": ["AnyOf", "BankExhausted", "MaxItems", "MinInformation", "SETarget", "StopContext", "Stopper"],
+})

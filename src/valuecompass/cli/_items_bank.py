@@ -9,11 +9,8 @@ import typer
 
 from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, console, print_json, print_table
 from valuecompass.frameworks import all_dimensions, get_dimension
-from valuecompass.itemgen import Exemplar, GenerationSettings, generate_items
 from valuecompass.items import seed_bank_version
 from valuecompass.models import DEFAULT_MODEL, get_model
-from valuecompass.pipeline import calibrate_dimension, load_bank
-from valuecompass.store import Store
 
 
 def _dims(dimension: list[str]) -> list[str]:
@@ -31,6 +28,10 @@ def generate(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Write new items for a dimension at a target difficulty; those passing the checks join the bank."""
+    from valuecompass.itemgen import Exemplar, GenerationSettings, generate_items
+    from valuecompass.pipeline import load_bank
+    from valuecompass.store import Store
+
     dim = get_dimension(dimension).id
 
     async def go():
@@ -68,6 +69,9 @@ def calibrate(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Calibrate 2PL item parameters from every judged response of every model in the store."""
+    from valuecompass.pipeline import calibrate_dimension
+    from valuecompass.store import Store
+
     with Store(store) as db:
         results = [calibrate_dimension(db, d, judge) for d in _dims(dimension)]
     done = [r for r in results if r is not None]
@@ -87,6 +91,9 @@ def stats(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Per item: difficulty, discrimination, responses, exposure, retirement and provenance."""
+    from valuecompass.pipeline import load_bank
+    from valuecompass.store import Store
+
     rows = []
     with Store(store) as db:
         exposure = db.exposure_counts()

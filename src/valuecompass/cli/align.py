@@ -28,7 +28,6 @@ from valuecompass.metric import (
     similarity_view,
     spearman_view,
 )
-from valuecompass.store import Store, model_results, resolve_store_path
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +61,8 @@ def load_model_scores(store_path: str | Path | None, run_ids: Sequence[str], met
     Raises:
         ValueCompassError: if there is no store or it holds no scores yet.
     """
+    from valuecompass.store import Store, model_results, resolve_store_path
+
     path = resolve_store_path(store_path)
     if not path.exists():
         raise ValueCompassError(f"no scores yet: no store at {str(path)!r}",

@@ -10,7 +10,6 @@ import typer
 
 from valuecompass.cli._common import STORE_OPTION, console
 from valuecompass.errors import ValueCompassError
-from valuecompass.store import resolve_store_path
 
 leaderboard_app = typer.Typer(help="The leaderboard web app over the store, and its static export.",
                               no_args_is_help=True)
@@ -63,6 +62,7 @@ def serve(
     import uvicorn
 
     from valuecompass.leaderboard import create_app
+    from valuecompass.store import resolve_store_path
 
     path = resolve_store_path(store)
     app = create_app(path, method=method, judge=judge, profiles=_profiles(profile))
@@ -85,6 +85,7 @@ def export(
 ) -> None:
     """Write the whole site as static files: open OUT/index.html from disk or serve OUT anywhere."""
     from valuecompass.leaderboard import export_site
+    from valuecompass.store import resolve_store_path
 
     result = export_site(resolve_store_path(store), out, method=method, judge=judge, profiles=_profiles(profile))
     console.print(f"Wrote {result.pages} pages ({result.files} files, {result.bytes / 1e6:.1f} MB) to "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -19,26 +19,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from valuecompass.cat import CATConfig
 from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, print_json, with_judge
-from valuecompass.cli._run_adaptive import print_adaptive, run_adaptive_cli
 from valuecompass.cli.scores import print_result, result_json
 from valuecompass.errors import ModelError, UsageError
 from valuecompass.models import DEFAULT_MODEL, GenerateConfig, check_model_options, get_model
 from valuecompass.judge import DEFAULT_JUDGE, Judge, JudgeSettings, make_judge
-from valuecompass.pipeline import (
-    DEFAULT_CAT,
-    SECRET_OPTIONS,
-    AdaptiveConfig,
-    FixedFormConfig,
-    FixedFormResult,
-    RetryPolicy,
-    RunnerOptions,
-    load_items,
-    run_fixed_form,
-)
-from valuecompass.pipeline.judging import judge_run
-from valuecompass.pipeline.scoring import score_run
-from valuecompass.pipeline import Progress as RunProgress
-from valuecompass.store import Store, run_result
+from valuecompass.pipeline import DEFAULT_CAT
+
+if TYPE_CHECKING:
+    from valuecompass.pipeline import FixedFormConfig, FixedFormResult, RetryPolicy, RunnerOptions
+    from valuecompass.pipeline import Progress as RunProgress
 
 stderr = Console(stderr=True)
 
@@ -49,6 +38,8 @@ def parse_model_args(pairs: list[str]) -> dict[str, str | int | float | bool | N
     Raises:
         ModelError: for a pair without ``=``.
     """
+    from valuecompass.pipeline import SECRET_OPTIONS
+
     options: dict[str, str | int | float | bool | None] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -96,6 +87,9 @@ class _Bar:
 
 def _administer(config: FixedFormConfig, store: Path | None, item_file: Path | None, options: RunnerOptions,
                 show_bar: bool) -> FixedFormResult:
+    from valuecompass.pipeline import load_items, run_fixed_form
+    from valuecompass.store import Store
+
     source = load_items(item_file)
     bar = _Bar(show_bar)
     with Store(store) as db, bar.progress:
@@ -105,6 +99,11 @@ def _administer(config: FixedFormConfig, store: Path | None, item_file: Path | N
 def _judge_and_score(run_id: str, store: Path | None, judge: Judge, as_json: bool,
                      retry: RetryPolicy | None = None) -> dict:
     """Judge every unjudged response of a fixed-form run (the run's retry policy), then score it; print as `scores`."""
+    from valuecompass.pipeline import RetryPolicy
+    from valuecompass.pipeline.judging import judge_run
+    from valuecompass.pipeline.scoring import score_run
+    from valuecompass.store import Store, run_result
+
     with Store(store) as db:
         stats = with_judge(judge, lambda: judge_run(db, run_id, judge, retry=retry or RetryPolicy()))
         scored = score_run(db, run_id, judge_id=judge.judge_id)
@@ -169,6 +168,8 @@ def run(
 
     Everything is stored as it arrives; rerun the same command to resume.
     """
+    from valuecompass.pipeline import RetryPolicy
+
     options = recorded_options(parse_model_args(model_arg))
     if base_url:
         options["base_url"] = base_url
@@ -193,6 +194,9 @@ def run(
         raise typer.BadParameter(f"--min-items {min_items} is more than --max-items {max_items}",
                                  param_hint="'--min-items'")
     if not fixed:
+        from valuecompass.cli._run_adaptive import print_adaptive, run_adaptive_cli
+        from valuecompass.pipeline import AdaptiveConfig
+
         config = AdaptiveConfig(
             model=model, model_options=options, judge=judge,
             judge_profile=str(judge_profile) if judge_profile else None, generator=generator,
@@ -204,6 +208,8 @@ def run(
         print_adaptive(run_adaptive_cli(config, store, retry, quiet=as_json, max_connections=max_connections),
                        config, store, as_json)
         return
+    from valuecompass.pipeline import FixedFormConfig, RunnerOptions
+
     fixed_config = FixedFormConfig(
         model=model, model_options=options, systems=tuple(system), dimensions=tuple(dimension),
         items_per_dimension=items, samples=samples, form_seed=form_seed, generate=generate,

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import collections
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, console, print_json, print_table
-from valuecompass.store import RunSummary, Store, export_responses
+
+if TYPE_CHECKING:
+    from valuecompass.store import RunSummary
 
 
 runs_app = typer.Typer(help="Runs in the results store: list, show, export.", no_args_is_help=True)
@@ -22,6 +25,8 @@ def _answered(summary: RunSummary) -> str:
 @runs_app.command("list")
 def list_runs(store: Path | None = STORE_OPTION, as_json: bool = JSON_OPTION) -> None:
     """List every run, newest first, with how far it got."""
+    from valuecompass.store import Store
+
     with Store.existing(store) as db:
         summaries = db.list_runs()
         path = db.path
@@ -38,6 +43,8 @@ def list_runs(store: Path | None = STORE_OPTION, as_json: bool = JSON_OPTION) ->
 def show(run_id: str = typer.Argument(..., metavar="RUN_ID", help="A run id (a unique prefix is enough)."),
          store: Path | None = STORE_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Show one run: provenance, settings, progress and answers per dimension."""
+    from valuecompass.store import Store
+
     with Store.existing(store) as db:
         summary = db.run_summary(run_id)
         views = db.response_views(summary.run.run_id)
@@ -64,6 +71,8 @@ def export(run_id: str = typer.Argument(..., metavar="RUN_ID", help="A run id (a
            out: Path = typer.Option(..., "--out", "-o", help="The file to write."),
            store: Path | None = STORE_OPTION) -> None:
     """Export a run's responses (with items and judgments) to JSONL or CSV."""
+    from valuecompass.store import Store, export_responses
+
     with Store.existing(store) as db:
         n = export_responses(db, run_id, out, fmt)  # type: ignore[arg-type]
     console.print(f"wrote {n} responses to {out}")

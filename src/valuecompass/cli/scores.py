@@ -10,6 +10,7 @@ scored here first, as the share of conforming behaviour.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -18,8 +19,9 @@ from rich.table import Table
 from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, console, print_json
 from valuecompass.errors import StoreError
 from valuecompass.frameworks import all_dimensions, get_dimension, get_system
-from valuecompass.pipeline.scoring import score_run
-from valuecompass.store import MetricRecord, RunResult, Store, run_result
+
+if TYPE_CHECKING:
+    from valuecompass.store import MetricRecord, RunResult
 
 _INTERVALS = {"irt-cat": "IRT posterior (theta's EAP and SE, the interval mapped to the bank's expected share)",
               "share": "Wilson 95%, each item one trial"}
@@ -129,6 +131,9 @@ def scores(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """A run's per-dimension scores (0-100) with 95% intervals, and its behaviour figures."""
+    from valuecompass.pipeline.scoring import score_run
+    from valuecompass.store import Store, run_result
+
     with Store.existing(store) as db:
         try:
             result = run_result(db, run_id, method=method, judge=judge)

@@ -8,7 +8,6 @@ import typer
 
 from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, console, print_json
 from valuecompass.errors import StoreError
-from valuecompass.store import Store
 
 store_app = typer.Typer(help="The results store: check its integrity.", no_args_is_help=True)
 
@@ -16,6 +15,8 @@ store_app = typer.Typer(help="The results store: check its integrity.", no_args_
 @store_app.command("check")
 def check(store: Path | None = STORE_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Run SQLite's full integrity check on the store (reads every page; writes nothing)."""
+    from valuecompass.store import Store
+
     with Store.existing(store) as db:
         problems = db.check(quick=False)
         path = db.path

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
+
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
@@ -17,8 +19,10 @@ from valuecompass.cli.run import parse_model_args
 from valuecompass.errors import StoreError, UsageError
 from valuecompass.judge import DEFAULT_JUDGE
 from valuecompass.models import DEFAULT_MODEL
-from valuecompass.store import Store
-from valuecompass.validity import CHECKS, ValidityCard, ValidityConfig, card_markdown, validate_model
+from valuecompass.validity import CHECKS
+
+if TYPE_CHECKING:
+    from valuecompass.validity import ValidityCard
 
 stderr = Console(stderr=True)
 
@@ -37,6 +41,8 @@ validate_app = typer.Typer(cls=_DefaultToRun, help="Validity evidence for a mode
 
 def _print_card(card: ValidityCard) -> None:
     from rich.markdown import Markdown
+
+    from valuecompass.validity import card_markdown
 
     console.print(Markdown(card_markdown(card)))
 
@@ -60,6 +66,9 @@ def run(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Run (or resume) every validity check of a model and store its card."""
+    from valuecompass.store import Store
+    from valuecompass.validity import ValidityConfig, card_markdown, validate_model
+
     unknown = sorted(set(check) - set(CHECKS))
     if unknown:
         raise UsageError(f"unknown check(s) {', '.join(unknown)}", hint=f"use: {', '.join(CHECKS)}")
@@ -92,6 +101,9 @@ def show(
     store: Path | None = STORE_OPTION,
 ) -> None:
     """Print a stored validity card."""
+    from valuecompass.store import Store
+    from valuecompass.validity import ValidityCard, card_markdown
+
     if fmt not in ("table", "json", "markdown"):
         raise UsageError(f"unknown format {fmt!r}", hint="use table, json or markdown")
     with Store.existing(store) as db:

@@ -8,7 +8,8 @@ examinees), ability estimation (EAP/MAP) and 0-100 scores compose it.
 
 Example:
     >>> import numpy as np
-    >>> from valuecompass.irt import calibrate_2pl, estimate_ability, expected_score, simulate_responses
+    >>> from valuecompass.irt import (
+    ...     CalibrationConfig, calibrate_2pl, estimate_ability, expected_score, simulate_responses)
     >>> rng = np.random.default_rng(1)
     >>> a, b = rng.uniform(0.7, 2.0, 20), rng.normal(0.0, 1.0, 20)
     >>> u = simulate_responses(rng.normal(size=300), a, b, rng)
@@ -16,25 +17,21 @@ Example:
     >>> est = estimate_ability(u[0], bank.a, bank.b)
     >>> 0.0 <= expected_score(est.theta, bank.a, bank.b, se=est.se).score <= 100.0
     True
+
+Names are imported on first use (see :mod:`valuecompass._lazy`): ``AbilityMethod`` needs neither numpy nor scipy.
 """
 
-from valuecompass.irt._ability import (
-    AbilityEstimate, AbilityEstimates, AbilityMethod, NormalPrior, estimate_abilities, estimate_ability,
-)
-from valuecompass.irt._calibration import CalibrationConfig, CalibrationResult, calibrate_2pl
-from valuecompass.irt._fit import ItemFit
-from valuecompass.irt._math import item_information, log_likelihood, p_2pl, test_information
-from valuecompass.irt._params import (
-    DEFAULT_PRIOR_A, ItemParams, ParamArrays, bank_params, item_prior_b, params_arrays, prior_b, prior_params,
-)
-from valuecompass.irt._responses import ResponseMatrix, ResponseRecord, response_matrix
-from valuecompass.irt._score import ScoreEstimate, expected_score
-from valuecompass.irt._simulate import simulate_responses
+from valuecompass._lazy import lazy_exports
 
-__all__ = [
-    "DEFAULT_PRIOR_A", "AbilityEstimate", "AbilityEstimates", "AbilityMethod", "CalibrationConfig",
-    "CalibrationResult", "ItemFit", "ItemParams", "NormalPrior", "ParamArrays", "ResponseMatrix",
-    "ResponseRecord", "ScoreEstimate", "bank_params", "calibrate_2pl", "estimate_abilities", "estimate_ability",
-    "expected_score", "item_information", "item_prior_b", "log_likelihood", "p_2pl", "params_arrays",
-    "prior_b", "prior_params", "response_matrix", "simulate_responses", "test_information",
-]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "_ability": ["AbilityEstimate", "AbilityEstimates", "NormalPrior", "estimate_abilities", "estimate_ability"],
+    "_calibration": ["CalibrationConfig", "CalibrationResult", "calibrate_2pl"],
+    "_fit": ["ItemFit"],
+    "_math": ["item_information", "log_likelihood", "p_2pl", "test_information"],
+    "_params": ["DEFAULT_PRIOR_A", "ItemParams", "ParamArrays", "bank_params", "item_prior_b", "params_arrays",
+                "prior_b", "prior_params"],
+    "_responses": ["ResponseMatrix", "ResponseRecord", "response_matrix"],
+    "_score": ["ScoreEstimate", "expected_score"],
+    "_simulate": ["simulate_responses"],
+    "_types": ["AbilityMethod"],
+})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -10,8 +10,7 @@ from scipy.special import softmax
 
 from valuecompass.errors import EstimationError
 from valuecompass.irt._math import log_likelihood, p_2pl
-
-AbilityMethod = Literal["eap", "map"]
+from valuecompass.irt._types import AbilityMethod
 
 
 class NormalPrior(NamedTuple):

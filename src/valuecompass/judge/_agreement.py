@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
-from scipy.stats import rankdata
 
 
 class Confusion(BaseModel):
@@ -76,6 +75,8 @@ def roc_auc(truth: Sequence[bool] | np.ndarray, scores: Sequence[float] | np.nda
     Returns:
         The AUC, or NaN when either class is absent.
     """
+    from scipy.stats import rankdata  # here, not up front: scipy takes most of a second to import
+
     t = np.asarray(truth, dtype=bool)
     s = np.asarray(scores, dtype=float)
     n_pos, n_neg = int(t.sum()), int((~t).sum())

@@ -15,7 +15,6 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
-from scipy.stats import norm
 
 from valuecompass.errors import JudgeError
 
@@ -79,6 +78,8 @@ def wilson_interval(successes: float, n: float, level: float = 0.95) -> Interval
     Raises:
         ValueError: if ``n`` is not positive or ``successes`` is outside ``[0, n]``.
     """
+    from scipy.stats import norm  # here, not up front: scipy takes most of a second to import
+
     if n <= 0 or not 0 <= successes <= n:
         raise ValueError(f"need 0 <= successes <= n and n > 0, got {successes} of {n}")
     z = float(norm.ppf(0.5 + level / 2))
@@ -148,6 +149,8 @@ def share_estimate(conform: Sequence[bool] | np.ndarray, clusters: Sequence[str]
     Raises:
         JudgeError: if there are no judgments.
     """
+    from scipy.stats import norm  # here, not up front: scipy takes most of a second to import
+
     y = np.asarray(conform, dtype=bool)
     if y.size == 0:
         raise JudgeError("cannot score a dimension with no readable judgments",

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.stats import rankdata
 
 from valuecompass.metric._align import resample_scores
 from valuecompass.metric._profiles import ValueProfile
@@ -37,6 +36,8 @@ def spearman(a: np.ndarray | list[float], b: np.ndarray | list[float]) -> float:
         >>> spearman([1, 2, 3, 4], [10, 30, 20, 40])
         0.8
     """
+    from scipy.stats import rankdata  # here, not up front: scipy takes most of a second to import
+
     x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if x.shape != y.shape:
         raise ValueError(f"vectors differ in length: {x.shape} vs {y.shape}")

@@ -24,7 +24,6 @@ import math
 from collections.abc import Mapping
 
 import numpy as np
-from scipy.special import softmax
 
 from valuecompass.errors import ProfileError
 from valuecompass.frameworks import all_dimensions, get_system
@@ -157,6 +156,8 @@ def softmax_weights(priorities: Mapping[str, float], temperature: float = DEFAUL
     if isinstance(temperature, bool) or not math.isfinite(temperature) or temperature <= 0:
         raise ProfileError(f"softmax temperature must be a positive number, got {temperature!r}",
                            f"use e.g. temperature: {DEFAULT_TEMPERATURE}")
+    from scipy.special import softmax  # here, not up front: scipy takes most of a second to import
+
     keys = list(priorities)
     values = np.array([priorities[k] for k in keys], dtype=float)
     # Shifted by the largest first (softmax is shift-invariant): a spread beyond the float range,

@@ -11,54 +11,31 @@ stored answer; a run killed at any point loses at most the calls in flight.
 
 Example:
     >>> import asyncio, tempfile, pathlib
+    >>> from valuecompass.pipeline import FixedFormConfig, run_fixed_form_sync
     >>> from valuecompass.store import Store
     >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
     >>> cfg = FixedFormConfig(model="fake/echo", dimensions=("care",), items_per_dimension=2)
     >>> result = run_fixed_form_sync(cfg, store)
     >>> result.run.status, result.stats.done
     ('complete', 2)
+
+Names are imported on first use (see :mod:`valuecompass._lazy`): ``DEFAULT_CAT`` and ``SECRET_OPTIONS`` need
+neither the adaptive pipeline nor scipy.
 """
 
-from valuecompass.pipeline._adaptive import (
-    DEFAULT_CAT,
-    AdaptiveConfig,
-    AdaptiveResult,
-    DimensionOutcome,
-    adaptive_run_record,
-    chosen_dimensions,
-    run_adaptive,
-)
-from valuecompass.pipeline._bank import CalibrationSummary, DimensionBank, calibrate_dimension, load_bank
-from valuecompass.pipeline._fixed_form import (
-    FixedFormResult,
-    ItemSource,
-    RunnerOptions,
-    administer,
-    load_items,
-    prepare_run,
-    run_fixed_form,
-    run_fixed_form_sync,
-)
-from valuecompass.pipeline._jobs import Job, job_key, sample_config, semantic_settings
-from valuecompass.pipeline._plan import (
-    SECRET_OPTIONS,
-    EmptyFormError,
-    FixedFormConfig,
-    RunPlan,
-    environment,
-    plan_fixed_form,
-    select_fixed_form,
-)
-from valuecompass.pipeline._progress import Progress, ProgressCallback
-from valuecompass.pipeline._retry import ErrorKind, RetryPolicy, classify
-from valuecompass.pipeline._runner import Runner, RunnerStats
+from valuecompass._lazy import lazy_exports
 
-__all__ = [
-    "DEFAULT_CAT", "AdaptiveConfig", "AdaptiveResult", "CalibrationSummary", "DimensionBank", "DimensionOutcome",
-    "adaptive_run_record", "calibrate_dimension", "chosen_dimensions", "load_bank", "run_adaptive",
-    "SECRET_OPTIONS", "EmptyFormError", "ErrorKind", "FixedFormConfig", "FixedFormResult", "ItemSource", "Job",
-    "Progress", "ProgressCallback", "RetryPolicy", "RunPlan", "Runner", "RunnerOptions", "RunnerStats", "administer",
-    "classify", "environment", "job_key", "load_items", "plan_fixed_form", "prepare_run",
-    "run_fixed_form", "run_fixed_form_sync", "sample_config", "select_fixed_form",
-    "semantic_settings",
-]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "_adaptive": ["AdaptiveConfig", "AdaptiveResult", "DimensionOutcome", "adaptive_run_record", "chosen_dimensions",
+                  "run_adaptive"],
+    "_bank": ["CalibrationSummary", "DimensionBank", "calibrate_dimension", "load_bank"],
+    "_defaults": ["DEFAULT_CAT"],
+    "_fixed_form": ["FixedFormResult", "ItemSource", "RunnerOptions", "administer", "load_items", "prepare_run",
+                    "run_fixed_form", "run_fixed_form_sync"],
+    "_jobs": ["Job", "job_key", "sample_config", "semantic_settings"],
+    "_plan": ["SECRET_OPTIONS", "EmptyFormError", "FixedFormConfig", "RunPlan", "environment", "plan_fixed_form",
+              "select_fixed_form"],
+    "_progress": ["Progress", "ProgressCallback"],
+    "_retry": ["ErrorKind", "RetryPolicy", "classify"],
+    "_runner": ["Runner", "RunnerStats"],
+})

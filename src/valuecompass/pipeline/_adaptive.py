@@ -43,6 +43,7 @@ from valuecompass.items import (
 from valuecompass.judge import DEFAULT_JUDGE, Judge, JudgeSettings, conforms, make_judge
 from valuecompass.models import DEFAULT_MODEL, GenerateConfig, ModelAPI, get_model
 from valuecompass.pipeline._bank import DimensionBank, load_bank
+from valuecompass.pipeline._defaults import DEFAULT_CAT
 from valuecompass.pipeline._jobs import Job, item_config, job_key, semantic_settings
 from valuecompass.pipeline._plan import OptionValue, environment
 from valuecompass.pipeline._retry import RetryPolicy
@@ -54,12 +55,6 @@ from valuecompass.store import EstimateRecord, PlannedJob, RunRecord, Store, ite
 log = logging.getLogger(__name__)
 
 METHOD = "irt-cat"
-
-#: Default adaptive-test settings: six items per dimension in two adaptive steps, which fits all 27
-#: dimensions of the embedded model in about 15 minutes on two CPU cores. Go deeper with --max-items / --se.
-#: Formats are balanced: half of a Moral Foundations test is forced-choice stories (decided by their key).
-DEFAULT_CAT = CATConfig(se_target=0.3, min_items=6, max_items=6, batch_size=3, randomesque=2,
-                        balance_formats=True, min_information=0.1)
 
 
 class AdaptiveConfig(BaseModel):

@@ -7,30 +7,22 @@ reliability (test-retest across seeds and item draws, split-half, judge
 consistency), agreement with people on labelled answers, and the model's
 questionnaire self-report next to its behaviour. The card is stored per
 (model, judge); every score cell gets a reliability grade from it.
+
+Names are imported on first use (see :mod:`valuecompass._lazy`): ``CHECKS`` and the card need neither the
+pipeline nor scipy.
 """
 
-from valuecompass.validity._card import (
-    AgreementSummary,
-    KnownGroupsRow,
-    Reliability,
-    RetestRow,
-    SelfReport,
-    SteeringRow,
-    ValidityCard,
-)
-from valuecompass.validity._grades import Grade, grade_cell
-from valuecompass.validity._known_groups import PASS_AUC, Construction, construct, known_groups_rows
-from valuecompass.validity._report import card_markdown
-from valuecompass.validity._reliability import reliability, retest, split_half
-from valuecompass.validity._selfreport import item_prompt, read_rating, self_report
-from valuecompass.validity._steering import CONDITIONS, steering_row, steering_summary
-from valuecompass.validity._templates import ValidityTemplates, default_validity_templates, load_validity_templates
-from valuecompass.validity._workflow import CHECKS, ValidityConfig, ValidityProgress, validate_model
+from valuecompass._lazy import lazy_exports
 
-__all__ = [
-    "AgreementSummary", "CHECKS", "CONDITIONS", "Construction", "Grade", "KnownGroupsRow", "PASS_AUC", "Reliability",
-    "RetestRow", "SelfReport", "SteeringRow", "ValidityCard", "ValidityConfig", "ValidityProgress",
-    "ValidityTemplates", "card_markdown", "construct", "default_validity_templates", "grade_cell", "item_prompt",
-    "known_groups_rows", "load_validity_templates", "read_rating", "reliability", "retest", "self_report",
-    "split_half", "steering_row", "steering_summary", "validate_model",
-]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "_card": ["CHECKS", "AgreementSummary", "KnownGroupsRow", "Reliability", "RetestRow", "SelfReport", "SteeringRow",
+              "ValidityCard"],
+    "_grades": ["Grade", "grade_cell"],
+    "_known_groups": ["PASS_AUC", "Construction", "construct", "known_groups_rows"],
+    "_report": ["card_markdown"],
+    "_reliability": ["reliability", "retest", "split_half"],
+    "_selfreport": ["item_prompt", "read_rating", "self_report"],
+    "_steering": ["CONDITIONS", "steering_row", "steering_summary"],
+    "_templates": ["ValidityTemplates", "default_validity_templates", "load_validity_templates"],
+    "_workflow": ["ValidityConfig", "ValidityProgress", "validate_model"],
+})

@@ -10,6 +10,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+#: The checks, in the order they run; each fills one section of the card.
+CHECKS = ("known_groups", "steering", "reliability", "agreement", "self_report")
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)

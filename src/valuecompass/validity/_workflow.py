@@ -42,7 +42,7 @@ from valuecompass.pipeline import AdaptiveConfig, RetryPolicy, Runner, chosen_di
 from valuecompass.pipeline._jobs import Job, item_config
 from valuecompass.pipeline.judging import is_self_judged, judge_stored, judge_with_retry, to_record
 from valuecompass.store import JudgmentRecord, PlannedJob, RunRecord, RunResult, Store, item_content_hash, run_result
-from valuecompass.validity._card import AgreementSummary, SelfReport, SteeringRow, ValidityCard
+from valuecompass.validity._card import CHECKS, AgreementSummary, SelfReport, SteeringRow, ValidityCard
 from valuecompass.validity._known_groups import Construction, constructions, known_groups_rows
 from valuecompass.validity._reliability import reliability
 from valuecompass.validity._selfreport import item_prompt, self_report
@@ -50,8 +50,6 @@ from valuecompass.validity._steering import steering_row
 from valuecompass.validity._templates import ValidityTemplates, default_validity_templates
 
 log = logging.getLogger(__name__)
-
-CHECKS = ("known_groups", "steering", "reliability", "agreement", "self_report")
 
 #: ``progress(check, done, total)`` before and after each check.
 ValidityProgress = Callable[[str, int, int], None]
