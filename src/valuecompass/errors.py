@@ -82,6 +82,10 @@ class JudgeError(ValueCompassError):
     """The judge cannot be configured or run."""
 
 
+class RecogniserError(ValueCompassError):
+    """The value recogniser cannot be loaded or cannot read a text."""
+
+
 class EstimationError(ValueCompassError):
     """IRT calibration, ability estimation or adaptive testing failed."""
 

@@ -121,3 +121,25 @@ def test_calibrate_writes_a_profile_usable_by_validate(cli, tmp_path: Path) -> N
                 "--value", "universalism", "--per-value", "4", "--out", str(tmp_path / "p2.json"))
     assert table.exit_code == 0, table.stderr
     assert "universalism" in table.stdout and "threshold" in table.stdout and "saved" in table.stderr
+
+
+def test_validate_touche_defaults_to_the_recogniser_and_reports_categories(cli) -> None:
+    res = cli("judge", "validate", "--data", str(TOUCHE), "--format", "touche23", "--json")
+    assert res.exit_code == 0, res.stderr
+    report = res.json()
+    assert report["judge"]["judge_id"].startswith("recogniser/") and report["n_judgments"] == 60
+    assert len(report["categories"]) == 20 and report["categories_macro_f1"] is not None
+    table = cli("judge", "validate", "--data", str(TOUCHE), "--format", "touche23", "--judge", "recogniser")
+    assert table.exit_code == 0, table.stderr
+    assert "the 20 Touché23 categories" in table.stdout and "categories: macro-F1" in table.stderr
+
+
+def test_recogniser_is_refused_where_it_cannot_answer(cli, run_store: tuple[Path, str]) -> None:
+    res = cli("judge", "validate", "--data", str(TOUCHE), "--format", "touche23", "--judge", "recogniser",
+              "-J", "x=1")
+    assert res.exit_code == 2 and "takes no --profile or --judge-arg" in res.stderr
+    store, run_id = run_store
+    res = cli("judge", run_id, "--judge", "recogniser", "--store", str(store))
+    assert res.exit_code == 2 and "value-recognition questions only" in res.stderr and "Traceback" not in res.stderr
+    res = cli("judge", "validate", "--judge", "recogniser")
+    assert res.exit_code == 2 and "LLM judge" in res.stderr

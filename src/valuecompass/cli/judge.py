@@ -15,7 +15,7 @@ import math
 import random
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -25,11 +25,12 @@ from typer.core import TyperGroup
 
 from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, console, print_json, with_judge
 from valuecompass.cli.run import parse_model_args
-from valuecompass.errors import JudgeError, UnknownFrameworkError
+from valuecompass.errors import JudgeError, UnknownFrameworkError, UsageError
 from valuecompass.frameworks import get_dimension
 from valuecompass.items import load_seed_bank
 from valuecompass.judge import (
     DEFAULT_JUDGE,
+    RECOGNISER_PREFIX,
     SCHWARTZ_VALUES,
     AgreementReport,
     GroupAgreement,
@@ -39,6 +40,9 @@ from valuecompass.judge import (
     validate_labelled,
     Judge,
     JudgeProfile,
+    RecogniserJudge,
+    ValueAgreement,
+    is_recogniser_spec,
     JudgeSettings,
     calibrate,
     load_labelled_examples,
@@ -50,8 +54,10 @@ from valuecompass.judge import (
     validate_touche,
 )
 from valuecompass.models import file_sha256
-from valuecompass.pipeline.judging import JudgeStats, judge_run
 from valuecompass.store import Store
+
+if TYPE_CHECKING:
+    from valuecompass.pipeline.judging import JudgeStats
 
 stderr = Console(stderr=True)
 class _DefaultToRun(TyperGroup):
@@ -95,6 +101,9 @@ COHERENCE_OPTION = typer.Option(False, "--coherence/--no-coherence",
 
 def _build_judge(spec: str, profile: Path | None, judge_arg: list[str], rationale_tokens: int,
                  coherence: bool = False) -> Judge:
+    if is_recogniser_spec(spec):
+        raise UsageError(f"{spec} answers value-recognition questions only (judge validate --format touche23)",
+                         hint=f"judge runs and the labelled set with an LLM judge, e.g. --judge {DEFAULT_JUDGE}")
     return make_judge(spec, profile=profile, settings=JudgeSettings(rationale_tokens=rationale_tokens,
                                                                     coherence=coherence),
                       model_options=parse_model_args(judge_arg))
@@ -113,6 +122,8 @@ def run(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Judge every response of a run not yet judged by this judge (rerun to resume)."""
+    from valuecompass.pipeline.judging import judge_run
+
     judge_obj = _build_judge(judge, profile, judge_arg, rationale_tokens, coherence)
     bar = _Bar(not as_json)
     with Store(store) as db, bar.progress:
@@ -134,19 +145,28 @@ def _f(x: float | None, digits: int = 2) -> str:
     return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
 
 
-def print_report(report: AgreementReport) -> None:
-    """Print an agreement report as a table plus its summary lines."""
-    d = report.data
-    table = Table(title=f"agreement with Touché23 human labels: {d.get('split')} split, {d.get('n_arguments')} "
-                        f"arguments (seed {d.get('seed')}), judge {report.judge.judge_id}")
-    table.add_column("value", no_wrap=True)
+def _value_table(title: str, what: str, rows: Sequence[ValueAgreement]) -> Table:
+    table = Table(title=title)
+    table.add_column(what, no_wrap=True)
     for col in ("n", "human yes", "judge yes", "precision", "recall", "F1", "AUC", "tp/fp/fn/tn", "unparsable"):
         table.add_column(col, justify="right")
-    for v in report.values:
+    for v in rows:
         table.add_row(v.value, str(v.n), str(v.positives), str(v.predicted), _f(v.precision), _f(v.recall), _f(v.f1),
                       _f(v.auc), f"{v.confusion.tp}/{v.confusion.fp}/{v.confusion.fn}/{v.confusion.tn}",
                       str(v.unparsable))
-    console.print(table)
+    return table
+
+
+def print_report(report: AgreementReport) -> None:
+    """Print an agreement report as a table plus its summary lines."""
+    d = report.data
+    where = (f"{d.get('split')} split, {d.get('n_arguments')} arguments (seed {d.get('seed')}), "
+             f"judge {report.judge.judge_id}")
+    console.print(_value_table(f"agreement with Touché23 human labels: {where}", "value", report.values))
+    if report.categories:
+        console.print(_value_table(f"the 20 Touché23 categories: {where}", "category", report.categories))
+        stderr.print(f"categories: macro-F1 {_f(report.categories_macro_f1)}  "
+                     f"(always-yes macro-F1 {_f(report.categories_all_yes_macro_f1)})")
     c = report.confusion
     stderr.print(f"macro-F1 {_f(report.macro_f1)}  micro-F1 {_f(report.micro_f1)}  mean AUC {_f(report.mean_auc)}  "
                  f"(always-yes macro-F1 {_f(report.all_yes_macro_f1)})")
@@ -177,7 +197,9 @@ def validate(
     fmt: str = typer.Option("labelled", "--format", help="Data format: labelled (item/response/label JSONL) "
                             "or touche23."),
     split: str = typer.Option("validation", "--split", help="Touché split to read."),
-    judge: str = JUDGE_OPTION,
+    judge: str | None = typer.Option(None, "--judge", "-j", help="Judge: provider/model, or recogniser[/NAME] "
+                                     "(touche23 only). Default: the recogniser for touche23 (it agrees with the "
+                                     f"human labels more often), {DEFAULT_JUDGE} for labelled."),
     profile: Path | None = PROFILE_OPTION,
     judge_arg: list[str] = JUDGE_ARG_OPTION,
     limit: int | None = typer.Option(None, "--limit", min=1, help="Judge a seeded sample of this many "
@@ -192,13 +214,14 @@ def validate(
     """Measure the judge's agreement with human labels, scored through the run's own verdict path."""
     _check_format(fmt, ("labelled", "touche23"))
     if fmt == "labelled":
-        report: AgreementReport | LabelledReport = _validate_labelled(data, judge, profile, judge_arg, limit, seed,
-                                                                      as_json, coherence)
+        report: AgreementReport | LabelledReport = _validate_labelled(data, judge or DEFAULT_JUDGE, profile,
+                                                                      judge_arg, limit, seed, as_json, coherence)
     else:
         if data is None:
             raise JudgeError("--format touche23 needs --data DIR",
                              hint="the folder of Touché23-ValueEval with arguments-SPLIT.tsv and labels-SPLIT.tsv")
-        report = _validate_touche(data, split, judge, profile, judge_arg, limit, seed, value, as_json)
+        report = _validate_touche(data, split, judge or RECOGNISER_PREFIX, profile, judge_arg, limit, seed, value,
+                                  as_json)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
@@ -214,7 +237,14 @@ def _validate_touche(data: Path, split: str, judge: str, profile: Path | None, j
                      limit: int | None, seed: int, value: list[str], quiet: bool) -> AgreementReport:
     values = _values(value)
     arguments = sample_arguments(read_touche(data, split), limit, seed)
-    judge_obj = _build_judge(judge, profile, judge_arg, 0)
+    judge_obj: Judge | RecogniserJudge
+    if is_recogniser_spec(judge):
+        if profile is not None or judge_arg:
+            raise UsageError("a recogniser takes no --profile or --judge-arg",
+                             hint="its thresholds are part of its weights")
+        judge_obj = RecogniserJudge.from_spec(judge)
+    else:
+        judge_obj = _build_judge(judge, profile, judge_arg, 0)
     info = {"dataset": "touche23-valueeval", "path": str(data), "split": split, "n_arguments": len(arguments),
             "limit": limit, "seed": seed, "values": list(values)}
     bar = _Bar(not quiet, len(arguments) * len(values))

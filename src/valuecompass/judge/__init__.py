@@ -95,6 +95,7 @@ from valuecompass.judge._templates import (
     load_templates,
     render_prompt,
 )
+from valuecompass.judge._recognition import RECOGNISER_PREFIX, RecogniserJudge, is_recogniser_spec
 from valuecompass.judge._touche import (
     SCHWARTZ_VALUES,
     TOUCHE_TO_SCHWARTZ,
@@ -113,6 +114,7 @@ from valuecompass.judge._validate import (
 )
 
 __all__ = [
+    "RECOGNISER_PREFIX", "RecogniserJudge", "is_recogniser_spec",
     "GroupAgreement", "LabelledRecord", "LabelledReport", "default_labelled_path", "group_agreement",
     "labelled_report", "load_labelled", "macro_f1_labels", "validate_labelled",
     "Asked", "ChoiceReading", "Interval", "KeyedSettings", "QuestionSet", "RefusalReading", "StanceReading",

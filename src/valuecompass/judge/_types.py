@@ -11,7 +11,7 @@ from valuecompass.items import Item, ScoringKey, render_prompt
 from valuecompass.judge._templates import LABEL_VALUE, Label
 
 JudgmentStatus = Literal["ok", "unparsed"]
-ProbabilitySource = Literal["logprobs", "parsed", "none", "key"]
+ProbabilitySource = Literal["logprobs", "parsed", "none", "key", "classifier"]
 #: How a verdict was reached: an item's key, a rule (refusals, degenerate text), a keyed judge
 #: question, or free-text value recognition by the judge.
 VerdictPath = Literal["key", "rule", "judge", "recognition"]
@@ -65,7 +65,7 @@ class Judgment(BaseModel):
             (then ``label`` is ``None``: never counted as a label).
         probabilities: Probability of each of the template's labels: from the first
             token's log-probabilities where the backend gives them, else 1 for the parsed label.
-        probability_source: ``logprobs``, ``parsed`` or ``none``.
+        probability_source: ``logprobs``, ``parsed``, ``key``, ``classifier`` (the recogniser) or ``none``.
         label_mass: Share of the first token's probability on answer tokens (with log-probabilities).
         rationale: The judge's short reason (may be empty).
         raw_output: What the judge model said, verbatim.

@@ -22,11 +22,15 @@ from valuecompass.judge._agreement import (
 )
 from valuecompass.judge._calibrate import LabelledExample
 from valuecompass.judge._judge import Judge, cache_order
+from valuecompass.judge._recognition import RecogniserJudge
 from valuecompass.judge._touche import SCHWARTZ_VALUES, ToucheArgument
 from valuecompass.judge._types import JudgeIdentity, JudgeRequest, Judgment
 
 #: SemEval-2023 Task 4 figures on the 20 level-2 categories (test set), for orientation only:
 #: they are not directly comparable with macro-F1 over the 10 basic values.
+#: Either kind of judge: an LLM judge or the recogniser.
+AnyJudge = Judge | RecogniserJudge
+
 SEMEVAL_REFERENCE: dict[str, float] = {"best team macro-F1 (20 categories)": 0.56,
                                        "BERT baseline macro-F1 (20 categories)": 0.42}
 
@@ -40,9 +44,14 @@ class AgreementReport(BaseModel):
         values: Per-value agreement (judge says ``supports`` = the argument resorts to the value).
         macro_f1: Mean F1 over the values.
         micro_f1: F1 over all decisions pooled.
-        mean_auc: Mean AUC of P(supports), where the judge gave log-probabilities.
+        mean_auc: Mean AUC of P(supports), where the judge gave probabilities (log-probabilities
+            of an LLM judge, or the recogniser's).
         all_yes_macro_f1: Macro-F1 of a judge that always says yes (a floor to beat,
             high here because most arguments resort to several values).
+        categories: Per-category agreement on the 20 Touché23 level-2 categories, for a judge that
+            gives them (the recogniser); empty otherwise.
+        categories_macro_f1: Mean F1 over the categories (``None`` without them).
+        categories_all_yes_macro_f1: The always-yes floor over the categories.
         confusion: Pooled confusion counts.
         label_counts: How often the judge gave each label (``unparsed`` included), per value.
         n_judgments: Judgments made.
@@ -60,6 +69,9 @@ class AgreementReport(BaseModel):
     micro_f1: float
     mean_auc: float | None
     all_yes_macro_f1: float
+    categories: tuple[ValueAgreement, ...] = ()
+    categories_macro_f1: float | None = None
+    categories_all_yes_macro_f1: float | None = None
     confusion: Confusion
     label_counts: dict[str, dict[str, int]] = Field(default_factory=dict)
     n_judgments: int
@@ -78,7 +90,28 @@ def _all_yes_f1(positives: int, n: int) -> float:
     return 2 * positives / (positives + n) if positives else math.nan
 
 
-def agreement_report(judge: Judge, arguments: Sequence[ToucheArgument], judgments: Sequence[Judgment],
+def _floor(agreements: Sequence[ValueAgreement]) -> float:
+    floor = [f for f in (_all_yes_f1(x.positives, x.n) for x in agreements) if not math.isnan(f)]
+    return sum(floor) / len(floor) if floor else math.nan
+
+
+def _category_agreement(judge: AnyJudge, arguments: Sequence[ToucheArgument]) -> tuple[ValueAgreement, ...]:
+    """Agreement on the 20 categories, for a judge that gives them (the recogniser), at its thresholds."""
+    if not isinstance(judge, RecogniserJudge):
+        return ()
+    card = judge.recogniser.card
+    probs = [judge.category_probabilities(a.text) for a in arguments]
+    if not all(probs):
+        return ()
+    out = []
+    for category, threshold in zip(card.categories, card.thresholds["categories"]):
+        scores = [p[category] for p in probs]
+        out.append(value_agreement(category, [category in a.categories for a in arguments],
+                                   [s >= threshold for s in scores], scores, 0))
+    return tuple(out)
+
+
+def agreement_report(judge: AnyJudge, arguments: Sequence[ToucheArgument], judgments: Sequence[Judgment],
                      values: Sequence[str], data: dict[str, Any], elapsed_s: float) -> AgreementReport:
     """Compare judgments (keys ``VALUE#ARGUMENT_ID``) with the arguments' labels."""
     by_key = {j.key: j for j in judgments}
@@ -87,28 +120,30 @@ def agreement_report(judge: Judge, arguments: Sequence[ToucheArgument], judgment
         js = [by_key[f"{v}#{a.id}"] for a in arguments]
         truth = [v in a.values for a in arguments]
         pred = [j.label == "supports" for j in js]
-        has_probs = any(j.probability_source == "logprobs" for j in js)
+        has_probs = any(j.probability_source in ("logprobs", "classifier") for j in js)
         scores = [j.probability("supports") or 0.0 for j in js] if has_probs else None
         unparsable = sum(j.status != "ok" for j in js)
         per_value.append(value_agreement(v, truth, pred, scores, unparsable))
         counts[v] = dict(Counter(j.label or "unparsed" for j in js))
     n = len(judgments)
-    floor = [f for f in (_all_yes_f1(x.positives, x.n) for x in per_value) if not math.isnan(f)]
+    cats = _category_agreement(judge, arguments)
     return AgreementReport(
         judge=judge.identity(), data=data, values=tuple(per_value), macro_f1=macro_f1(per_value),
         micro_f1=micro_f1(per_value), mean_auc=mean_auc(per_value),
-        all_yes_macro_f1=sum(floor) / len(floor) if floor else math.nan, confusion=pooled_confusion(per_value),
+        all_yes_macro_f1=_floor(per_value), categories=cats,
+        categories_macro_f1=macro_f1(cats) if cats else None, categories_all_yes_macro_f1=_floor(cats) if cats else None,
+        confusion=pooled_confusion(per_value),
         label_counts=counts, n_judgments=n, n_unparsable=sum(x.unparsable for x in per_value),
         seconds_per_judgment=elapsed_s / n if n else 0.0)
 
 
-async def validate_touche(judge: Judge, arguments: Sequence[ToucheArgument], *,
+async def validate_touche(judge: AnyJudge, arguments: Sequence[ToucheArgument], *,
                           values: Sequence[str] = SCHWARTZ_VALUES, data: dict[str, Any] | None = None,
                           on_judgment: Callable[[Judgment], None] | None = None) -> AgreementReport:
     """Ask ``judge`` whether each argument resorts to each value and compare with the human labels.
 
     Args:
-        judge: The judge (uncalibrated or with a profile).
+        judge: The judge (an LLM judge, uncalibrated or with a profile, or the recogniser).
         arguments: Touché arguments (e.g. a seeded sample of the validation split).
         values: The Schwartz values to ask about.
         data: Description of the data (recorded in the report).

@@ -1,0 +1,155 @@
+"""A judge that answers value-recognition questions with the trained recogniser (``--judge recogniser``).
+
+It answers one question, the one the recogniser was trained for: does this free text resort to
+basic Schwartz value V? Its verdict is ``supports`` where P(value) reaches the value's threshold,
+else ``unrelated``. It gives no ``opposes`` (Touché labels say what an argument resorts to, not
+what it argues against) and it has no answer to keyed questions (did the character take the
+upholding action?), so runs are judged by an LLM judge; asked one, it says so.
+
+A linear model over embeddings is not instructable: a text that orders it about is only more
+words to it, so its verdicts carry no signs of injection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from valuecompass._hashing import content_hash
+from valuecompass.errors import JudgeError
+from valuecompass.judge._types import JudgeIdentity, JudgeRequest, Judgment
+
+#: The judge spec prefix that selects a recogniser: ``recogniser`` or ``recogniser/NAME``.
+RECOGNISER_PREFIX = "recogniser"
+#: Texts per batch (progress is reported after each).
+_BATCH = 64
+
+
+def is_recogniser_spec(spec: str) -> bool:
+    """Whether ``spec`` names a recogniser rather than a judge model."""
+    return spec == RECOGNISER_PREFIX or spec.startswith(RECOGNISER_PREFIX + "/")
+
+
+class RecogniserJudge:
+    """Value recognition by the trained recogniser, with the judge's interface for free-text requests.
+
+    Args:
+        name: The recogniser (default: the packaged one).
+        threads: Encoder threads (0: one per core).
+
+    Raises:
+        RecogniserError: if the recogniser or its encoder packages are missing.
+    """
+
+    def __init__(self, name: str | None = None, threads: int = 0) -> None:
+        from valuecompass.recognise import DEFAULT_RECOGNISER, Recogniser
+
+        self.recogniser = Recogniser(name or DEFAULT_RECOGNISER, threads=threads)
+        self._categories: dict[str, dict[str, float]] = {}
+
+    @classmethod
+    def from_spec(cls, spec: str, threads: int = 0) -> RecogniserJudge:
+        """``recogniser`` or ``recogniser/NAME`` (NAME: packaged, or a ``.json`` card path)."""
+        _, _, name = spec.partition("/")
+        return cls(name or None, threads=threads)
+
+    @property
+    def spec(self) -> str:
+        """``recogniser/NAME``."""
+        return f"{RECOGNISER_PREFIX}/{self.recogniser.name}"
+
+    @property
+    def judge_id(self) -> str:
+        """The spec (a recogniser has no calibration profile: its thresholds are in its weights)."""
+        return self.spec
+
+    @property
+    def template_hash(self) -> str:
+        """Hash of the weights: judgments of other weights are another judge's."""
+        return content_hash({"recogniser": self.recogniser.card.weights_sha256})
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The values it recognises (dimension ids)."""
+        return self.recogniser.card.values
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The finer categories it also gives probabilities for."""
+        return self.recogniser.card.categories
+
+    def identity(self) -> JudgeIdentity:
+        """The recogniser's name, weights checksum, encoder checksums and training data."""
+        card = self.recogniser.card
+        return JudgeIdentity(judge_id=self.judge_id, spec=self.spec, model=self.recogniser.identity(),
+                             template_version=f"recogniser-{card.version}", template_hash=self.template_hash,
+                             settings={"thresholds": dict(zip(card.values, card.thresholds["values"]))})
+
+    def category_probabilities(self, text: str) -> dict[str, float]:
+        """P(category) for a text judged earlier by this judge (empty if it was not)."""
+        return self._categories.get(text, {})
+
+    def _check(self, request: JudgeRequest) -> None:
+        if request.scoring_key is not None:
+            raise JudgeError(f"the recogniser cannot answer the keyed question of {request.key or 'a response'}",
+                             hint="it recognises values in free text (judge validate --format touche23); "
+                                  "judge runs with an LLM judge (--judge local/qwen2.5-1.5b)")
+        if request.dimension not in self.values:
+            raise JudgeError(f"the recogniser knows only the 10 basic Schwartz values, not {request.dimension!r}",
+                             hint=f"values: {', '.join(self.values)}")
+
+    async def judge(self, request: JudgeRequest) -> Judgment:
+        """Judge one free-text request (see :meth:`judge_many`)."""
+        return (await self.judge_many([request]))[0]
+
+    async def judge_many(self, requests: Sequence[JudgeRequest], *, concurrency: int | None = None,
+                         on_judgment: Callable[[Judgment], None] | None = None) -> list[Judgment]:
+        """Judge free-text requests: each distinct text is read once, for all its values.
+
+        Args:
+            requests: Free-text requests on Schwartz values (no scoring key).
+            concurrency: Ignored (the encoder uses every core).
+            on_judgment: Called with each judgment, batch by batch.
+
+        Raises:
+            JudgeError: for a keyed request or a dimension the recogniser does not know.
+            RecogniserError: for an empty or undecodable text.
+        """
+        for r in requests:
+            self._check(r)
+        texts = list(dict.fromkeys(r.text for r in requests))
+        wanted: dict[str, list[JudgeRequest]] = {}
+        for r in requests:
+            wanted.setdefault(r.text, []).append(r)
+        out: dict[int, Judgment] = {}
+        index = {id(r): i for i, r in enumerate(requests)}
+        for start in range(0, len(texts), _BATCH):
+            batch = texts[start:start + _BATCH]
+            began = asyncio.get_running_loop().time()
+            found = await asyncio.to_thread(self.recogniser.recognise, batch)
+            seconds = (asyncio.get_running_loop().time() - began) / max(1, sum(len(wanted[t]) for t in batch))
+            for text, reading in zip(batch, found):
+                self._categories[text] = reading.categories
+                for r in wanted[text]:
+                    j = self._judgment(r, reading, seconds)
+                    out[index[id(r)]] = j
+                    if on_judgment is not None:
+                        on_judgment(j)
+        return [out[i] for i in range(len(requests))]
+
+    def _judgment(self, request: JudgeRequest, reading: Any, seconds: float) -> Judgment:
+        card = self.recogniser.card
+        p = reading.values[request.dimension]
+        threshold = card.thresholds["values"][card.values.index(request.dimension)]
+        label = "supports" if p >= threshold else "unrelated"
+        return Judgment(key=request.key, dimension=request.dimension, label=label, status="ok",
+                        probabilities={"supports": p, "unrelated": 1.0 - p, "opposes": 0.0},
+                        probability_source="classifier", judge_id=self.judge_id, template_hash=self.template_hash,
+                        truncated=reading.truncated, seconds=seconds, path="recognition",
+                        flags=("truncated",) if reading.truncated else (),
+                        rationale=f"P(resorts to the value) {p:.2f}, threshold {threshold:.2f}",
+                        evidence=f"P({request.dimension}) {p:.2f}")
+
+    async def aclose(self) -> None:
+        """Nothing to release (the encoder lives in this process)."""
