@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from valuecompass.errors import JudgeError
+from valuecompass.errors import JudgeError, ModelCallError
 from valuecompass.items import load_seed_bank
 from valuecompass.judge import (
     DimensionCalibration,
@@ -18,7 +18,7 @@ from valuecompass.judge import (
     default_templates,
     make_judge,
 )
-from valuecompass.models import FakeModel, ModelOutput
+from valuecompass.models import FakeModel, ModelOutput, RetryPolicy, TransientModelError
 
 from tests.judge.conftest import keyword_judge, quoted_text
 
@@ -125,8 +125,27 @@ def test_judge_many_keeps_order_and_reports_each() -> None:
 
 def test_judge_many_stops_on_a_failure() -> None:
     judge = Judge(FakeModel("fake/j", replies=["Supports", RuntimeError("boom"), "Supports"], max_connections=1))
-    with pytest.raises(RuntimeError, match="boom"):
-        run(judge.judge_many([JudgeRequest(dimension="care", text=str(i)) for i in range(3)]))
+    with pytest.raises(ModelCallError, match=r"judge 'fake/j' failed on response 1 \(care\): RuntimeError: boom"):
+        run(judge.judge_many([JudgeRequest(dimension="care", text=str(i), key=str(i)) for i in range(3)]))
+
+
+def test_judge_calls_are_retried_with_back_off_and_counted() -> None:
+    """A 429 or a dropped connection no longer ends `judge validate`: every judge call retries."""
+    fast = RetryPolicy(max_attempts=3, base_delay_s=0.001)
+    flaky = FakeModel("fake/j", replies=["Yes", TransientModelError("429 slow down", retry_after=0.001),
+                                         "No", "Yes"], max_connections=1)
+    judge = Judge(flaky, retry=fast)
+    out = run(judge.judge_many([JudgeRequest(dimension="care", text=str(i)) for i in range(3)]))
+    steady = Judge(FakeModel("fake/j", replies=["Yes", "No", "Yes"], max_connections=1))
+    want = run(steady.judge_many([JudgeRequest(dimension="care", text=str(i)) for i in range(3)]))
+    assert [j.label for j in out] == [j.label for j in want] and None not in [j.label for j in out]
+    assert out[0].label != out[1].label and judge.retries == 1 and steady.retries == 0
+    down = Judge(FakeModel("fake/j", replies=[TransientModelError("503")] * 3), retry=fast)
+    with pytest.raises(ModelCallError, match=r"kept failing \(transient\) after 3 attempts"):
+        run(down.judge(JudgeRequest(dimension="care", text="x")))
+    assert down.retries == 2
+    other = judge.with_retry(RetryPolicy(max_attempts=1))
+    assert other.retry.max_attempts == 1 and other.retries == 0 and judge.retry is fast and other.model is flaky
 
 
 def test_make_judge_turns_on_prefix_reuse_only_for_llama_providers(monkeypatch: pytest.MonkeyPatch) -> None:

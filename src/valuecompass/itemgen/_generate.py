@@ -13,7 +13,7 @@ from valuecompass.frameworks import get_dimension, get_system
 from valuecompass.itemgen._checks import CheckResult, check_candidate, key_from_candidate
 from valuecompass.itemgen._prompt import Candidate, Exemplar, difficulty_label, parse_reply, render_prompt, template_hash
 from valuecompass.items import Item, Provenance, RubricKey, ScoringKey, StanceKey
-from valuecompass.models import GenerateConfig, ModelAPI
+from valuecompass.models import GenerateConfig, ModelAPI, generate_with_retry
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +70,9 @@ def yes_probability(first_token: object, text: str) -> float | None:
 
 
 async def _ask_yes(judge: ModelAPI, prompt: str) -> float | None:
-    out = await judge.generate([{"role": "user", "content": prompt}],
-                               GenerateConfig(temperature=0.0, max_tokens=2, top_logprobs=5))
+    out = await generate_with_retry(judge, [{"role": "user", "content": prompt}],
+                                    GenerateConfig(temperature=0.0, max_tokens=2, top_logprobs=5),
+                                    what=f"item checker {judge.spec!r}")
     return yes_probability(out.first_token, out.text)
 
 
@@ -171,8 +172,9 @@ async def generate_items(generator: ModelAPI, dimension_id: str, target_b: float
     easier = sorted((e for e in exemplars if e.b < target_b), key=lambda e: target_b - e.b)[:2]
     harder = sorted((e for e in exemplars if e.b >= target_b), key=lambda e: e.b - target_b)[:2]
     messages = render_prompt(system, dim, target_b, easier, harder, settings.n)
-    out = await generator.generate(messages, GenerateConfig(
-        temperature=settings.temperature, max_tokens=settings.max_tokens, seed=settings.seed))
+    out = await generate_with_retry(generator, messages, GenerateConfig(
+        temperature=settings.temperature, max_tokens=settings.max_tokens, seed=settings.seed),
+        what=f"item generator {generator.spec!r}", where=f"for {dimension_id}")
     candidates = parse_reply(out.text)
     if out.finish_reason == "length" and candidates:
         candidates = candidates[:-1]  # the last one may be cut off

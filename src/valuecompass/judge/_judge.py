@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -21,7 +22,7 @@ from valuecompass.judge._questions import QuestionSet, default_questions, render
 from valuecompass.judge._quote import DEFAULT_MAX_CHARS, format_signs, quote
 from valuecompass.judge._templates import JudgePrompt, SystemTemplate, TemplateSet, default_templates, render_prompt
 from valuecompass.judge._types import JudgeIdentity, JudgeRequest, Judgment, JudgmentStatus, ProbabilitySource
-from valuecompass.models import GenerateConfig, ModelAPI, ModelOutput, get_model
+from valuecompass.models import GenerateConfig, Message, ModelAPI, ModelOutput, RetryPolicy, generate_with_retry, get_model
 
 log = logging.getLogger(__name__)
 
@@ -133,18 +134,25 @@ class Judge:
         templates: Prompt templates (default: the packaged ones).
         profile: A calibration profile (exemplars and thresholds) for this model and templates.
         settings: Call settings.
+        questions: Keyed questions (default: the packaged ones).
+        retry: Retries of failed judge-model calls (every call, in every stage; default: :class:`RetryPolicy`).
 
     Raises:
         JudgeError: if the profile was made for another model or template version.
     """
 
     def __init__(self, model: ModelAPI, *, templates: TemplateSet | None = None, profile: JudgeProfile | None = None,
-                 settings: JudgeSettings = JudgeSettings(), questions: QuestionSet | None = None) -> None:
+                 settings: JudgeSettings = JudgeSettings(), questions: QuestionSet | None = None,
+                 retry: RetryPolicy | None = None) -> None:
         self.model = model
         self.templates = templates or default_templates()
         self.questions = questions or default_questions()
         self.profile = profile
         self.settings = settings
+        self.retry = retry or RetryPolicy()
+        #: Retried judge-model calls so far (429s, timeouts, dropped connections).
+        self.retries = 0
+        self._rng = self.retry.rng()
         self._identity: JudgeIdentity | None = None
         if profile is not None:
             _check_profile(profile, model.spec, self.templates)
@@ -220,15 +228,32 @@ class Judge:
         recognition question (one call).
 
         Raises:
-            Whatever the model raises (the caller decides about retries).
+            ModelCallError: when a judge-model call fails for good (transient errors are retried
+                under :attr:`retry`).
         """
         if request.scoring_key is not None and self.settings.keyed:
             return await self._judge_keyed(request)
         prompt = self.prompt(request)
         start = time.perf_counter()
-        output = await asyncio.wait_for(self.model.generate(list(prompt.messages), self.generate_config()),
-                                        timeout=self.settings.timeout_s)
+        output = await self._generate(request, prompt.messages, self.generate_config())
         return self.read(request, output, time.perf_counter() - start, prompt)
+
+    def with_retry(self, retry: RetryPolicy) -> Judge:
+        """This judge (same model, prompts and settings) under another retry policy."""
+        other = copy.copy(self)
+        other.retry, other.retries, other._rng = retry, 0, retry.rng()
+        return other
+
+    async def _generate(self, request: JudgeRequest, messages: Sequence[Message], config: GenerateConfig
+                        ) -> ModelOutput:
+        """One judge-model call, with ``config.timeout_s`` per try and retries under :attr:`retry`."""
+        def count(*_: object) -> None:
+            self.retries += 1
+
+        return await generate_with_retry(self.model, messages, config, policy=self.retry, rng=self._rng,
+                                         what=f"judge {self.spec!r}",
+                                         where=f"on response {request.key or '?'} ({request.dimension})",
+                                         on_retry=count)
 
     async def ask(self, request: JudgeRequest, name: str, text: str, fields: dict[str, str]) -> Asked:
         """Put keyed question ``name`` about ``text`` (part of the response to ``request``) to the judge model."""
@@ -238,7 +263,7 @@ class Judge:
         s = self.settings
         config = GenerateConfig(temperature=0.0, max_tokens=48 if s.reason_first else 1, seed=s.seed,
                                 top_logprobs=0 if s.reason_first else s.top_logprobs, timeout_s=s.timeout_s)
-        output = await asyncio.wait_for(self.model.generate(list(prompt.messages), config), timeout=s.timeout_s)
+        output = await self._generate(request, prompt.messages, config)
         answers = prompt.question.answers
         if s.reason_first:
             label = read_reasoned(output.text, answers)
@@ -331,7 +356,8 @@ def _check_profile(profile: JudgeProfile, spec: str, templates: TemplateSet) -> 
 
 def make_judge(spec: str = DEFAULT_JUDGE, *, profile: JudgeProfile | str | Path | None = None,
                settings: JudgeSettings = JudgeSettings(), model_options: dict[str, Any] | None = None,
-               templates: TemplateSet | None = None, questions: QuestionSet | None = None) -> Judge:
+               templates: TemplateSet | None = None, questions: QuestionSet | None = None,
+               retry: RetryPolicy | None = None) -> Judge:
     """Build a judge from a model spec.
 
     For in-process llama.cpp models (``local/``, ``gguf/``) prefix-cache reuse
@@ -345,6 +371,7 @@ def make_judge(spec: str = DEFAULT_JUDGE, *, profile: JudgeProfile | str | Path 
         model_options: Provider options (e.g. ``base_url``).
         templates: Prompt templates (default: the packaged ones).
         questions: Keyed questions (default: the packaged ones).
+        retry: Retries of failed judge-model calls (default: :class:`RetryPolicy`).
 
     Raises:
         ModelError: for a bad spec or a missing provider SDK.
@@ -357,4 +384,4 @@ def make_judge(spec: str = DEFAULT_JUDGE, *, profile: JudgeProfile | str | Path 
     if isinstance(profile, (str, Path)):
         profile = load_profile(profile)
     return Judge(get_model(spec, **options), templates=templates, profile=profile, settings=settings,
-                 questions=questions)
+                 questions=questions, retry=retry)

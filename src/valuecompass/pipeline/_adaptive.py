@@ -192,7 +192,7 @@ async def _judge_batch(ctx: _Context, items: Sequence[Item], jobs: Sequence[Job]
     """Judge the batch's responses (reusing stored judgments); conformity 1/0, or None if unreadable."""
     system = get_dimension(items[0].dimension).system
     records = await judge_stored(ctx.store, ctx.judge, ctx.judge_identity, ctx.self_judged,
-                                 [(item, job.key) for item, job in zip(items, jobs, strict=True)], ctx.retry)
+                                 [(item, job.key) for item, job in zip(items, jobs, strict=True)])
     return [float(conforms(r.label or "", system)) if r is not None and readable(r) else None for r in records]
 
 
@@ -319,10 +319,12 @@ async def run_adaptive(config: AdaptiveConfig, store: Store, *, model: ModelAPI 
         if model is None:
             model = get_model(config.model, **config.model_options)
             owned.append(model)
-        if judge is None:  # the judge's calls take the run's timeout (and, below, its retry policy)
+        if judge is None:  # the judge's calls take the run's timeout and retry policy
             judge = make_judge(config.judge, profile=config.judge_profile,
-                               settings=JudgeSettings(timeout_s=config.generate.timeout_s))
+                               settings=JudgeSettings(timeout_s=config.generate.timeout_s), retry=retry)
             owned.append(judge)
+        else:
+            judge = judge.with_retry(retry)
         if generator is None and config.generate_items and config.generation_rounds > 0:
             if config.generator in (None, config.judge):
                 generator = judge.model

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from valuecompass.errors import ModelCallError, ValueCompassError
 from valuecompass.models import ModelAPI, ModelOutput
 from valuecompass.pipeline._jobs import Job
 from valuecompass.pipeline._progress import Progress, ProgressCallback
-from valuecompass.pipeline._retry import ErrorKind, RetryPolicy, classify, first_leaf
+from valuecompass.models._retry import ErrorKind, RetryPolicy, retry_call
+from valuecompass.pipeline._retry import first_leaf
 from valuecompass.store import ResponseRecord, Store
 
 log = logging.getLogger(__name__)
@@ -147,33 +147,24 @@ class Runner:
         Each attempt holds a connection slot; a back-off wait gives it up, so that
         another worker keeps the connection busy meanwhile.
         """
-        for attempt in range(1, self.policy.max_attempts + 1):
-            try:
-                await slot.acquire()
-                t0 = time.perf_counter()
-                async with asyncio.timeout(job.config.timeout_s):
-                    output = await self.model.generate(list(job.messages), job.config)
-                return _Attempted(output, attempt, time.perf_counter() - t0)
-            except Exception as exc:  # classified below; nothing is swallowed silently
-                kind = classify(self.model, exc)
-                if kind is ErrorKind.FATAL and isinstance(exc, ValueCompassError):
-                    raise  # a library error already says what is wrong and how to fix it
-                if kind is ErrorKind.FATAL or attempt == self.policy.max_attempts:
-                    raise self._final_error(job, exc, kind, attempt) from exc
-                wait = self.policy.delay(attempt, self.model.retry_after(exc), self._rng)
-                stats.retries[kind.value] = stats.retries.get(kind.value, 0) + 1
-                log.info("%s on %s (attempt %d): %s; retrying in %.2fs", kind.value, job.item_id, attempt,
-                         _describe(exc), wait)
-                slot.release()
-                await asyncio.sleep(wait)
-        raise AssertionError("unreachable")  # pragma: no cover
+        t0 = 0.0
 
-    def _final_error(self, job: Job, exc: Exception, kind: ErrorKind, attempts: int) -> ModelCallError:
-        what = "failed" if kind is ErrorKind.FATAL else f"kept failing ({kind.value}) after {attempts} attempts"
-        return ModelCallError(
-            f"model {self.model.spec!r} {what} on item {job.item_id!r} (sample {job.sample_index}): {_describe(exc)}",
+        async def attempt() -> ModelOutput:
+            nonlocal t0
+            t0 = time.perf_counter()
+            async with asyncio.timeout(job.config.timeout_s):
+                return await self.model.generate(list(job.messages), job.config)
+
+        def on_retry(kind: ErrorKind, exc: BaseException, wait: float) -> None:
+            stats.retries[kind.value] = stats.retries.get(kind.value, 0) + 1
+            slot.release()
+
+        output, n = await retry_call(
+            self.model, attempt, self.policy, self._rng, before=slot.acquire, on_retry=on_retry,
+            what=f"model {self.model.spec!r}", where=f"on item {job.item_id!r} (sample {job.sample_index})",
             hint="answers stored so far are kept; fix the cause (endpoint, key, model name, --timeout) "
                  "and rerun the same command to resume")
+        return _Attempted(output, n, time.perf_counter() - t0)
 
     def _settings(self, job: Job) -> dict:
         """The job's settings as JSON data, dumped once per settings object (jobs share them)."""
@@ -222,8 +213,3 @@ class _Slot:
         if self._held:
             self._held = False
             self._semaphore.release()
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -17,13 +17,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
-from valuecompass.errors import ModelCallError, ValueCompassError
 from valuecompass.frameworks import get_dimension
 from valuecompass.items import Item
 from valuecompass.judge import Judge, JudgeIdentity, JudgeRequest, Judgment, conforming_rule
-from valuecompass.pipeline._retry import ErrorKind, RetryPolicy, classify, first_leaf
+from valuecompass.models import RetryPolicy
+from valuecompass.pipeline._retry import first_leaf
 from valuecompass.store import JudgmentRecord, ResponseView, RunRecord, Store
 from valuecompass.store._db import now
 
@@ -150,42 +148,8 @@ def to_record(judgment: Judgment, identity: JudgeIdentity, self_judged: bool) ->
                     "judge_model": identity.model, "judge_settings": identity.settings})
 
 
-async def judge_with_retry(judge: Judge, request: JudgeRequest, retry: RetryPolicy,
-                           stats: JudgeStats | None = None, rng: np.random.Generator | None = None) -> Judgment:
-    """Judge one request, retrying transient judge-model failures with back-off.
-
-    Args:
-        judge: The judge.
-        request: What to judge.
-        retry: Retry policy.
-        stats: Counts retries, if given.
-        rng: Jitter generator; concurrent callers share one so that their retries
-            spread out (default: a fresh one from ``retry.seed``).
-
-    Raises:
-        ModelCallError: when the call fails for good (a library error with its own
-            hint is raised as it is).
-    """
-    rng = rng if rng is not None else retry.rng()
-    for attempt in range(1, retry.max_attempts + 1):
-        try:
-            return await judge.judge(request)
-        except Exception as exc:  # noqa: BLE001 - classified below
-            kind = classify(judge.model, exc)
-            if kind is ErrorKind.FATAL and isinstance(exc, ValueCompassError):
-                raise
-            if kind is ErrorKind.FATAL or attempt == retry.max_attempts:
-                raise ModelCallError(f"judge {judge.spec!r} failed on response {request.key} "
-                                     f"({request.dimension}) after {attempt} attempt(s): {exc}",
-                                     hint="check the judge model; rerun the same command to resume") from exc
-            if stats is not None:
-                stats.retries += 1
-            await asyncio.sleep(retry.delay(attempt, judge.model.retry_after(exc), rng))
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
 async def judge_stored(store: Store, judge: Judge, identity: JudgeIdentity, self_judged: bool,
-                       pairs: Sequence[tuple[Item, str]], retry: RetryPolicy) -> list[JudgmentRecord | None]:
+                       pairs: Sequence[tuple[Item, str]]) -> list[JudgmentRecord | None]:
     """Judge stored responses (``(item, job key)`` pairs) one at a time, reusing any verdict this judge stored.
 
     Each new verdict is stored at once, so a killed process judges only what is missing when rerun.
@@ -204,14 +168,14 @@ async def judge_stored(store: Store, judge: Judge, identity: JudgeIdentity, self
         if response is None:
             out.append(None)
             continue
-        judgment = await judge_with_retry(judge, JudgeRequest.for_item(item, response.output_text, key=key), retry)
+        judgment = await judge.judge(JudgeRequest.for_item(item, response.output_text, key=key))
         record = to_record(judgment, identity, self_judged)
         store.insert_judgment(record)
         out.append(record)
     return out
 
 
-async def judge_run(store: Store, run_id: str, judge: Judge, *, retry: RetryPolicy = RetryPolicy(),
+async def judge_run(store: Store, run_id: str, judge: Judge, *, retry: RetryPolicy | None = None,
                     concurrency: int | None = None, progress: JudgeProgressCallback | None = None) -> JudgeStats:
     """Judge every response of a run that this judge has not judged yet, storing each judgment at once.
 
@@ -219,7 +183,7 @@ async def judge_run(store: Store, run_id: str, judge: Judge, *, retry: RetryPoli
         store: The results store.
         run_id: The run (a unique prefix is enough).
         judge: The judge.
-        retry: Retries of failed judge calls.
+        retry: Retries of failed judge calls (default: the judge's own policy).
         concurrency: Concurrent judge calls (default: the judge model's limit).
         progress: Called after each stored judgment.
 
@@ -231,6 +195,8 @@ async def judge_run(store: Store, run_id: str, judge: Judge, *, retry: RetryPoli
         ModelCallError: if a judge call fails for good (stored judgments are kept).
     """
     start = time.perf_counter()
+    judge = judge.with_retry(retry) if retry is not None else judge
+    retries_before = judge.retries
     run = store.get_run(run_id)
     identity = await asyncio.to_thread(judge.identity)  # may hash model weights once
     stats = JudgeStats(run.run_id, judge.judge_id, judge.template_hash, self_judged=is_self_judged(run, identity))
@@ -241,7 +207,6 @@ async def judge_run(store: Store, run_id: str, judge: Judge, *, retry: RetryPoli
                                                              judge.template_hash)
     stats.total = len(requests) + stats.cached
     limit = asyncio.Semaphore(concurrency or judge.model.max_connections())
-    rng = retry.rng()
     failed = asyncio.Event()
 
     async def one(request: JudgeRequest) -> None:
@@ -249,12 +214,13 @@ async def judge_run(store: Store, run_id: str, judge: Judge, *, retry: RetryPoli
             if failed.is_set():  # a call failed for good: start nothing new before the group cancels us
                 return
             try:
-                judgment = await judge_with_retry(judge, request, retry, stats, rng)
+                judgment = await judge.judge(request)
             except BaseException:
                 failed.set()
                 raise
         store.insert_judgment(to_record(judgment, identity, stats.self_judged))
         stats.judged += 1
+        stats.retries = judge.retries - retries_before
         stats.unparsable += judgment.status != "ok"
         stats.judge_seconds.append(judgment.seconds)
         stats.elapsed_s = time.perf_counter() - start
@@ -268,10 +234,11 @@ async def judge_run(store: Store, run_id: str, judge: Judge, *, retry: RetryPoli
     except BaseExceptionGroup as group_error:
         raise first_leaf(group_error)  # noqa: B904 - keep its own cause
     stats.elapsed_s = time.perf_counter() - start
+    stats.retries = judge.retries - retries_before
     return stats
 
 
-def judge_run_sync(store: Store, run_id: str, judge: Judge, *, retry: RetryPolicy = RetryPolicy(),
+def judge_run_sync(store: Store, run_id: str, judge: Judge, *, retry: RetryPolicy | None = None,
                    concurrency: int | None = None, progress: JudgeProgressCallback | None = None) -> JudgeStats:
     """:func:`judge_run` for synchronous callers (runs its own event loop)."""
     return asyncio.run(judge_run(store, run_id, judge, retry=retry, concurrency=concurrency, progress=progress))

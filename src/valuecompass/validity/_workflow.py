@@ -40,7 +40,7 @@ from valuecompass.metric import load_questionnaire
 from valuecompass.models import DEFAULT_MODEL, GenerateConfig, ModelAPI, file_sha256, get_model
 from valuecompass.pipeline import AdaptiveConfig, RetryPolicy, Runner, chosen_dimensions, job_key, run_adaptive
 from valuecompass.pipeline._jobs import Job, item_config
-from valuecompass.pipeline.judging import is_self_judged, judge_stored, judge_with_retry, to_record
+from valuecompass.pipeline.judging import is_self_judged, judge_stored, to_record
 from valuecompass.store import JudgmentRecord, PlannedJob, RunRecord, RunResult, Store, item_content_hash, run_result
 from valuecompass.validity._card import CHECKS, AgreementSummary, SelfReport, SteeringRow, ValidityCard
 from valuecompass.validity._known_groups import Construction, constructions, known_groups_rows
@@ -159,11 +159,11 @@ async def known_groups_check(ctx: _Ctx, dims: Sequence[str]) -> list:
     asked = [c for c in made if c.prompt is not None]
     keys = await _administer(ctx, "known_groups", [_plain(c.item, c.prompt or "") for c in asked])
     stored = await judge_stored(ctx.store, ctx.judge, ctx.judge_identity, ctx.self_judged,
-                                [(c.item, k) for c, k in zip(asked, keys, strict=True)], ctx.retry)
+                                [(c.item, k) for c, k in zip(asked, keys, strict=True)])
     verdicts: list[tuple[Construction, JudgmentRecord | None]] = list(zip(asked, stored, strict=True))
     for c in made:
         if c.text is not None:  # model-free answers: judged each time (a few calls), not stored
-            judgment = await judge_with_retry(ctx.judge, JudgeRequest.for_item(c.item, c.text), ctx.retry)
+            judgment = await ctx.judge.judge(JudgeRequest.for_item(c.item, c.text))
             verdicts.append((c, to_record(judgment, ctx.judge_identity, ctx.self_judged)))
     return known_groups_rows(verdicts)
 
@@ -183,7 +183,7 @@ async def steering_check(ctx: _Ctx, primary: RunResult, dims: Sequence[str]) -> 
     chosen = {d: answered.get(d, [])[: ctx.config.steering_items] for d in dims}
     verdicts: dict[str, dict[str, dict[str, JudgmentRecord | None]]] = {d: {} for d in dims}
     neutral = await judge_stored(ctx.store, ctx.judge, ctx.judge_identity, ctx.self_judged,
-                                 [p for d in dims for p in chosen[d]], ctx.retry)
+                                 [p for d in dims for p in chosen[d]])
     flat = [(d, item) for d in dims for item, _ in chosen[d]]
     for (d, item), j in zip(flat, neutral, strict=True):
         verdicts[d].setdefault("neutral", {})[item.id] = j
@@ -195,7 +195,7 @@ async def steering_check(ctx: _Ctx, primary: RunResult, dims: Sequence[str]) -> 
             calls.append((item, messages, item_config(item, GenerateConfig(max_tokens=256), True)))
         keys = await _administer(ctx, f"steering-{condition}", calls)
         stored = await judge_stored(ctx.store, ctx.judge, ctx.judge_identity, ctx.self_judged,
-                                    [(item, k) for (_, item), k in zip(flat, keys, strict=True)], ctx.retry)
+                                    [(item, k) for (_, item), k in zip(flat, keys, strict=True)])
         for (d, item), j in zip(flat, stored, strict=True):
             verdicts[d].setdefault(condition, {})[item.id] = j
     rows = [steering_row(d, [i for i, _ in chosen[d]], verdicts[d], seed=ctx.config.seed) for d in dims]
@@ -209,15 +209,14 @@ async def reliability_check(ctx: _Ctx, primary: RunResult) -> Any:
     conform = {d: [r for r in json.loads(s)["responses"] if r is not None] for d, s in states.items()}
     reversed_judge = Judge(ctx.judge.model, templates=ctx.judge.templates, profile=ctx.judge.profile,
                            settings=ctx.judge.settings.model_copy(update={"reversed_order": True}),
-                           questions=ctx.judge.questions)
+                           questions=ctx.judge.questions, retry=ctx.judge.retry)
     judged = [j for j in ctx.store.judgments_for_run(primary.run.run_id)
               if j.judge_id == ctx.judge.judge_id and j.template_hash == ctx.judge.template_hash
               and j.provenance.get("path") == "judge" and j.label is not None]
     sample = random.Random(ctx.config.seed).sample(judged, min(ctx.config.consistency_items, len(judged)))
     items = {v.response.job_key: v.item for v in ctx.store.response_views(primary.run.run_id)}
     pairs = [(items[j.response_key], j.response_key) for j in sample if items.get(j.response_key) is not None]
-    again = await judge_stored(ctx.store, reversed_judge, reversed_judge.identity(), ctx.self_judged, pairs,
-                               ctx.retry)
+    again = await judge_stored(ctx.store, reversed_judge, reversed_judge.identity(), ctx.self_judged, pairs)
     consistency = [(j.label or "", a.label or "unparsed") for j, a in zip(sample, again, strict=True) if a is not None]
     return reliability(primary.run.run_id, retest.run.run_id, primary.scores, retest.scores, conform, consistency)
 
@@ -300,8 +299,10 @@ async def validate_model(config: ValidityConfig, store: Store, *, model: ModelAP
             model = get_model(config.model, **config.model_options)
             owned.append(model)
         if judge is None:
-            judge = make_judge(config.judge, profile=config.judge_profile)
+            judge = make_judge(config.judge, profile=config.judge_profile, retry=retry)
             owned.append(judge)
+        else:
+            judge = judge.with_retry(retry)
         return await _validate(config, store, model, judge, progress, retry)
     finally:
         for obj in owned:
