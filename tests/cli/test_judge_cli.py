@@ -111,7 +111,7 @@ def test_calibrate_writes_a_profile_usable_by_validate(cli, tmp_path: Path) -> N
     cal = data["dimensions"]["universalism"]
     assert len(cal["exemplars"]) == 2 and cal["fits"][0]["n"] == 2
     res = cli("judge", "validate", "--data", str(TOUCHE), "--format", "touche23", "--judge", "fake/judge",
-              "--profile", str(profile), "-J", replies(*["Yes"] * 6), "--value", "universalism", "--json")
+              "--calibration", str(profile), "-J", replies(*["Yes"] * 6), "--value", "universalism", "--json")
     assert res.exit_code == 0, res.stderr
     assert res.json()["judge"]["judge_id"] == f"fake/judge+profile:{data['profile_id']}"
     wrong = cli("judge", "validate", "--data", str(TOUCHE), "--format", "touche23", "--judge", "fake/other",
@@ -137,7 +137,7 @@ def test_validate_touche_defaults_to_the_recogniser_and_reports_categories(cli) 
 def test_recogniser_is_refused_where_it_cannot_answer(cli, run_store: tuple[Path, str]) -> None:
     res = cli("judge", "validate", "--data", str(TOUCHE), "--format", "touche23", "--judge", "recogniser",
               "-J", "x=1")
-    assert res.exit_code == 2 and "takes no --profile or --judge-arg" in res.stderr
+    assert res.exit_code == 2 and "takes no --calibration or --judge-arg" in res.stderr
     store, run_id = run_store
     res = cli("judge", run_id, "--judge", "recogniser", "--store", str(store))
     assert res.exit_code == 2 and "value-recognition questions only" in res.stderr and "Traceback" not in res.stderr

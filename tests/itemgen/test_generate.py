@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from valuecompass.itemgen import Exemplar, GenerationSettings, generate_items, parse_reply, render_prompt, template_hash
+from valuecompass.itemgen import AnchorItem, GenerationSettings, generate_items, parse_reply, render_prompt, template_hash
 from valuecompass.frameworks import get_dimension, get_system
 from valuecompass.items import load_seed_bank
 from valuecompass.models import get_model
@@ -26,7 +26,7 @@ KEY: Maybe
 def exemplars(dim):
     items = [i for i in load_seed_bank() if i.dimension == dim]
     b = {"easy": -1.0, "medium": 0.0, "hard": 1.0}
-    return [Exemplar(i, b[i.difficulty]) for i in items]
+    return [AnchorItem(i, b[i.difficulty]) for i in items]
 
 
 def test_prompt_carries_definition_and_exemplars_around_target():

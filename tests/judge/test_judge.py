@@ -11,7 +11,7 @@ from valuecompass.items import load_seed_bank
 from valuecompass.judge import (
     DimensionCalibration,
     Judge,
-    JudgeProfile,
+    JudgeCalibration,
     JudgeRequest,
     JudgeSettings,
     cache_order,
@@ -73,7 +73,7 @@ def test_unparsable_output_is_recorded_not_counted() -> None:
 
 def test_profile_thresholds_change_decisions_and_the_judge_id() -> None:
     model = keyword_judge(lambda t: 0.6)
-    profile = JudgeProfile(judge_spec="fake/judge", template_version=default_templates().version,
+    profile = JudgeCalibration(judge_spec="fake/judge", template_version=default_templates().version,
                            template_hash=default_templates().content_hash,
                            dimensions={"care": DimensionCalibration(thresholds={"supports": 0.7})}).with_id()
     plain = run(Judge(model).judge(JudgeRequest(dimension="care", text="x")))
@@ -86,11 +86,11 @@ def test_profile_thresholds_change_decisions_and_the_judge_id() -> None:
 
 def test_profile_for_another_model_or_template_is_refused() -> None:
     tpl = default_templates()
-    wrong_model = JudgeProfile(judge_spec="local/qwen2.5-1.5b", template_version=tpl.version,
+    wrong_model = JudgeCalibration(judge_spec="local/qwen2.5-1.5b", template_version=tpl.version,
                                template_hash=tpl.content_hash).with_id()
     with pytest.raises(JudgeError, match="calibrated for"):
         Judge(FakeModel("fake/other"), profile=wrong_model)
-    wrong_tpl = JudgeProfile(judge_spec="fake/j", template_version="0.0.1", template_hash="0" * 16).with_id()
+    wrong_tpl = JudgeCalibration(judge_spec="fake/j", template_version="0.0.1", template_hash="0" * 16).with_id()
     with pytest.raises(JudgeError, match="recalibrate"):
         Judge(FakeModel("fake/j"), profile=wrong_tpl)
 

@@ -176,7 +176,7 @@ async def test_resume_mid_test_matches_uninterrupted(tmp_path):
         assert len(keys) == len(set(keys))
 
 
-async def test_calibration_and_retirement(tmp_path):
+async def test_calibration_and_retirement(tmp_path, caplog):
     with Store(tmp_path / "s.sqlite") as store:
         for name, conform in (("fake/a", True), ("fake/b", True), ("fake/c", True), ("fake/d", False)):
             cfg = AdaptiveConfig(model=name, judge="fake/judge", dimensions=("care",), generate_items=False,
@@ -190,6 +190,16 @@ async def test_calibration_and_retirement(tmp_path):
         assert summary.n_retired == 0
         bank = load_bank(store, "care")
         assert any(p.source == "calibrated" for p in bank.params)
+        assert summary.n_dropped == 0
+        # answers to an item that is no longer in the bank are left out, and said
+        from valuecompass.items import load_seed_bank
+
+        answered = sorted({r.item_id for r in store.judged_responses("care", None)})
+        fewer = [i for i in load_seed_bank() if i.dimension == "care" and i.id != answered[0]]
+        with caplog.at_level("WARNING"):
+            again = calibrate_dimension(store, "care", seed=fewer)
+        assert again is not None and again.n_dropped == 4 and again.n_responses == summary.n_responses - 4
+        assert "not in the bank are left out" in caplog.text and answered[0] in caplog.text
 
 
 async def test_transient_judge_failures_are_retried(tmp_path):

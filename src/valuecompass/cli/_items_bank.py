@@ -28,7 +28,7 @@ def generate(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Write new items for a dimension at a target difficulty; those passing the checks join the bank."""
-    from valuecompass.itemgen import Exemplar, GenerationSettings, generate_items
+    from valuecompass.itemgen import AnchorItem, GenerationSettings, generate_items
     from valuecompass.pipeline import load_bank
     from valuecompass.store import Store
 
@@ -40,7 +40,7 @@ def generate(
         try:
             with Store(store) as db:
                 bank = load_bank(db, dim)
-                exemplars = [Exemplar(i, p.b) for i, p in zip(bank.items, bank.params)]
+                exemplars = [AnchorItem(i, p.b) for i, p in zip(bank.items, bank.params)]
                 result = await generate_items(gen, dim, target, exemplars, [i.text for i in bank.items], judge=rel,
                                               settings=GenerationSettings(n=n, seed=seed),
                                               bank_version=seed_bank_version())

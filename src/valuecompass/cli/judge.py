@@ -39,7 +39,7 @@ from valuecompass.judge import (
     load_labelled,
     validate_labelled,
     Judge,
-    JudgeProfile,
+    JudgeCalibration,
     RecogniserJudge,
     ValueAgreement,
     is_recogniser_spec,
@@ -73,7 +73,9 @@ judge_app = typer.Typer(cls=_DefaultToRun, no_args_is_help=True,
                         help="The value judge: judge a run's responses (judge RUN_ID), validate, calibrate.")
 
 JUDGE_OPTION = typer.Option(DEFAULT_JUDGE, "--judge", "-j", help="Judge model, provider/model.")
-PROFILE_OPTION = typer.Option(None, "--profile", help="Calibration profile (from `judge calibrate`).")
+CALIBRATION_OPTION = typer.Option(None, "--calibration", "--profile",
+                                  help="A judge calibration (from `judge calibrate`); --profile is its old name, "
+                                       "kept for one release.")
 JUDGE_ARG_OPTION = typer.Option([], "--judge-arg", "-J", help="Judge provider option KEY=VALUE (repeatable).")
 
 
@@ -113,7 +115,7 @@ def _build_judge(spec: str, profile: Path | None, judge_arg: list[str], rational
 def run(
     run_id: str = typer.Argument(..., metavar="RUN_ID", help="A run id (a unique prefix is enough)."),
     judge: str = JUDGE_OPTION,
-    profile: Path | None = PROFILE_OPTION,
+    profile: Path | None = CALIBRATION_OPTION,
     judge_arg: list[str] = JUDGE_ARG_OPTION,
     rationale_tokens: int = typer.Option(24, "--rationale-tokens", min=0, max=256,
                                          help="Most tokens of each judgment's reason (0: label only)."),
@@ -200,7 +202,7 @@ def validate(
     judge: str | None = typer.Option(None, "--judge", "-j", help="Judge: provider/model, or recogniser[/NAME] "
                                      "(touche23 only). Default: the recogniser for touche23 (it agrees with the "
                                      f"human labels more often), {DEFAULT_JUDGE} for labelled."),
-    profile: Path | None = PROFILE_OPTION,
+    profile: Path | None = CALIBRATION_OPTION,
     judge_arg: list[str] = JUDGE_ARG_OPTION,
     limit: int | None = typer.Option(None, "--limit", min=1, help="Judge a seeded sample of this many "
                                      "arguments (touche23) or records (labelled)."),
@@ -240,7 +242,7 @@ def _validate_touche(data: Path, split: str, judge: str, profile: Path | None, j
     judge_obj: Judge | RecogniserJudge
     if is_recogniser_spec(judge):
         if profile is not None or judge_arg:
-            raise UsageError("a recogniser takes no --profile or --judge-arg",
+            raise UsageError("a recogniser takes no --calibration or --judge-arg",
                              hint="its thresholds are part of its weights")
         judge_obj = RecogniserJudge.from_spec(judge)
     else:
@@ -312,8 +314,8 @@ def print_labelled_report(report: LabelledReport) -> None:
                  f"{report.n_unparsable} unreadable verdicts; {report.seconds_per_record:.2f} s per record")
 
 
-def _print_profile(profile: JudgeProfile, path: Path) -> None:
-    table = Table(title=f"judge profile {profile.profile_id} for {profile.judge_spec}")
+def _print_profile(profile: JudgeCalibration, path: Path) -> None:
+    table = Table(title=f"judge calibration {profile.profile_id} for {profile.judge_spec}")
     table.add_column("dimension", no_wrap=True)
     table.add_column("label", no_wrap=True)
     for col in ("threshold", "ex.", "n", "F1", "F1*", "AUC"):

@@ -145,7 +145,9 @@ def run(
                                         help="Adaptive: write new items when none is informative."),
     generator: str | None = typer.Option(None, "--generator", help="Item generator (default: the judge)."),
     judge: str = typer.Option(DEFAULT_JUDGE, "--judge", help="Judge model, provider/model."),
-    judge_profile: Path | None = typer.Option(None, "--judge-profile", help="A judge calibration profile."),
+    judge_profile: Path | None = typer.Option(None, "--calibration", "--judge-profile",
+                                              help="A judge calibration (from `judge calibrate`); --judge-profile is "
+                                                   "its old name, kept for one release."),
     no_judge: bool = typer.Option(False, "--no-judge", help="With --fixed: store answers only, judge later."),
     samples: int = typer.Option(1, "--samples", "-k", min=1, help="Answers per item (each with its own seed)."),
     system_prompt: str | None = typer.Option(None, "--system-prompt", help="System message for the examinee."),

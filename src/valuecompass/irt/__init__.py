@@ -30,7 +30,7 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "_math": ["item_information", "log_likelihood", "p_2pl", "test_information"],
     "_params": ["DEFAULT_PRIOR_A", "ItemParams", "ParamArrays", "bank_params", "item_prior_b", "params_arrays",
                 "prior_b", "prior_params"],
-    "_responses": ["ResponseMatrix", "ResponseRecord", "response_matrix"],
+    "_responses": ["ResponseMatrix", "ItemResponse", "response_matrix"],
     "_score": ["ScoreEstimate", "expected_score"],
     "_simulate": ["simulate_responses"],
     "_types": ["AbilityMethod"],

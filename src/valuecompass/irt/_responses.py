@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 from valuecompass.errors import EstimationError
 
 
-class ResponseRecord(NamedTuple):
+class ItemResponse(NamedTuple):
     """One judged response.
 
     Attributes:
@@ -41,7 +41,7 @@ class ResponseMatrix:
     values: NDArray[np.float64]
 
 
-def response_matrix(records: Iterable[ResponseRecord], item_ids: Sequence[str] | None = None) -> ResponseMatrix:
+def response_matrix(records: Iterable[ItemResponse], item_ids: Sequence[str] | None = None) -> ResponseMatrix:
     """Pivot response records into a matrix.
 
     Repeated responses of one examinee to one item are averaged into one

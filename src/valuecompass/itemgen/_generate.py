@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from valuecompass._hashing import content_hash
 from valuecompass.frameworks import get_dimension, get_system
 from valuecompass.itemgen._checks import CheckResult, check_candidate, key_from_candidate
-from valuecompass.itemgen._prompt import Candidate, Exemplar, difficulty_label, parse_reply, render_prompt, template_hash
+from valuecompass.itemgen._prompt import AnchorItem, Candidate, difficulty_label, parse_reply, render_prompt, template_hash
 from valuecompass.items import Item, Provenance, RubricKey, ScoringKey, StanceKey
 from valuecompass.models import GenerateConfig, ModelAPI, generate_with_retry
 
@@ -141,7 +141,7 @@ async def _screen(cand: Candidate, fmt: str, seen: list[str], judge: ModelAPI | 
     return CheckResult(True), key
 
 
-async def generate_items(generator: ModelAPI, dimension_id: str, target_b: float, exemplars: Sequence[Exemplar],
+async def generate_items(generator: ModelAPI, dimension_id: str, target_b: float, exemplars: Sequence[AnchorItem],
                          existing_texts: Sequence[str], *, judge: ModelAPI | None = None,
                          settings: GenerationSettings = GenerationSettings(),
                          bank_version: str | None = None) -> GenerationResult:

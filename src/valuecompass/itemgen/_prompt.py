@@ -42,7 +42,7 @@ TEMPLATE = (
 
 
 @dataclass(frozen=True)
-class Exemplar:
+class AnchorItem:
     """A calibrated item shown to the generator, with its difficulty (logit)."""
 
     item: Item
@@ -63,8 +63,8 @@ def difficulty_label(target_b: float) -> str:
     return "medium"
 
 
-def render_prompt(system: ValueSystem, dim: Dimension, target_b: float, easier: Sequence[Exemplar],
-                  harder: Sequence[Exemplar], n: int) -> list[dict[str, str]]:
+def render_prompt(system: ValueSystem, dim: Dimension, target_b: float, easier: Sequence[AnchorItem],
+                  harder: Sequence[AnchorItem], n: int) -> list[dict[str, str]]:
     """Render the generation prompt as chat messages.
 
     Args:

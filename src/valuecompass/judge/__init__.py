@@ -48,7 +48,7 @@ from valuecompass.judge._profile import (
     PROFILE_SCHEMA,
     CalibrationFit,
     DimensionCalibration,
-    JudgeProfile,
+    JudgeCalibration,
     load_profile,
     save_profile,
 )
@@ -123,7 +123,7 @@ __all__ = [
     "DEFAULT_MAX_CHARS", "Quoted", "defang", "injection_signs", "normalise_for_checks", "plain",
     "CONFORMING", "DEFAULT_JUDGE", "LABEL_VALUE", "PROFILE_SCHEMA", "SCHWARTZ_VALUES",
     "SEMEVAL_REFERENCE", "TOUCHE_TO_SCHWARTZ", "AgreementReport", "Answer", "CalibrationFit", "Confusion",
-    "DimensionCalibration", "Exemplar", "Judge", "JudgeIdentity", "JudgeProfile", "JudgePrompt", "JudgeRequest",
+    "DimensionCalibration", "Exemplar", "Judge", "JudgeIdentity", "JudgeCalibration", "JudgePrompt", "JudgeRequest",
     "JudgeSettings", "Judgment", "Label", "LabelledExample", "LabelProbs", "ParsedText",
     "ShareEstimate", "SystemTemplate", "TemplateSet", "ThresholdFit", "ToucheArgument", "ValueAgreement",
     "agreement_report", "cache_order", "calibrate", "conforming_rule", "conforms", "confusion", "decide",

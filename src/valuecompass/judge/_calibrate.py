@@ -3,7 +3,7 @@
 Given a small labelled set per value, the judge draws in-context exemplars
 from it, judges the rest (the validation split), and tunes a per-value
 decision threshold on the probability of each label so as to maximise F1 there.
-The result is a :class:`JudgeProfile`.
+The result is a :class:`JudgeCalibration`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from valuecompass._datafiles import parse_json, read_text, validation_summary
 from valuecompass.errors import DataFileError, JudgeError
 from valuecompass.judge._agreement import roc_auc
 from valuecompass.judge._judge import Judge, cache_order
-from valuecompass.judge._profile import CalibrationFit, DimensionCalibration, JudgeProfile
+from valuecompass.judge._profile import CalibrationFit, DimensionCalibration, JudgeCalibration
 from valuecompass.judge._templates import Exemplar, Label
 from valuecompass.judge._types import JudgeRequest, Judgment
 
@@ -192,7 +192,7 @@ def fit_dimension(exemplars: tuple[Exemplar, ...], examples: Sequence[LabelledEx
 async def calibrate(judge: Judge, examples: Sequence[LabelledExample], *, exemplars_per_label: int = 1,
                     max_validation: int | None = None, tune_labels: Sequence[str] = ("supports", "opposes"),
                     seed: int = 0, source: dict[str, Any] | None = None,
-                    on_judgment: Callable[[Judgment], None] | None = None) -> JudgeProfile:
+                    on_judgment: Callable[[Judgment], None] | None = None) -> JudgeCalibration:
     """Calibrate ``judge`` on labelled examples and return a profile.
 
     Per dimension: ``exemplars_per_label`` examples of each label become
@@ -221,7 +221,7 @@ async def calibrate(judge: Judge, examples: Sequence[LabelledExample], *, exempl
         raise JudgeError("no labelled examples to calibrate on", hint="give a labelled set with --data")
     exemplars, rest = split_for_calibration(examples, exemplars_per_label, judge.settings.exemplar_chars,
                                             max_validation, seed)
-    draft = JudgeProfile(judge_spec=judge.spec, template_version=judge.templates.version,
+    draft = JudgeCalibration(judge_spec=judge.spec, template_version=judge.templates.version,
                          template_hash=judge.templates.content_hash, source=source or {}, seed=seed,
                          created=date.today().isoformat(),
                          dimensions={d: DimensionCalibration(exemplars=exemplars[d]) for d in exemplars})

@@ -17,7 +17,7 @@ from valuecompass.errors import JudgeError
 from valuecompass.frameworks import get_dimension
 from valuecompass.judge._keyed import Asked, KeyedSettings, RubricMode, keyed_verdict
 from valuecompass.judge._parse import LabelProbs, decide, label_probs, parse_text, read_reasoned
-from valuecompass.judge._profile import JudgeProfile, load_profile
+from valuecompass.judge._profile import JudgeCalibration, load_profile
 from valuecompass.judge._questions import QuestionSet, default_questions, render_question
 from valuecompass.judge._quote import DEFAULT_MAX_CHARS, format_signs, quote
 from valuecompass.judge._templates import JudgePrompt, SystemTemplate, TemplateSet, default_templates, render_prompt
@@ -141,7 +141,7 @@ class Judge:
         JudgeError: if the profile was made for another model or template version.
     """
 
-    def __init__(self, model: ModelAPI, *, templates: TemplateSet | None = None, profile: JudgeProfile | None = None,
+    def __init__(self, model: ModelAPI, *, templates: TemplateSet | None = None, profile: JudgeCalibration | None = None,
                  settings: JudgeSettings = JudgeSettings(), questions: QuestionSet | None = None,
                  retry: RetryPolicy | None = None) -> None:
         self.model = model
@@ -342,7 +342,7 @@ def cache_order(requests: Sequence[JudgeRequest]) -> list[JudgeRequest]:
     return sorted(requests, key=lambda r: r.dimension)
 
 
-def _check_profile(profile: JudgeProfile, spec: str, templates: TemplateSet) -> None:
+def _check_profile(profile: JudgeCalibration, spec: str, templates: TemplateSet) -> None:
     if profile.judge_spec != spec:
         raise JudgeError(f"judge profile {profile.profile_id} was calibrated for {profile.judge_spec!r}, "
                          f"not for judge {spec!r}",
@@ -354,7 +354,7 @@ def _check_profile(profile: JudgeProfile, spec: str, templates: TemplateSet) -> 
                          hint="recalibrate with `valuecompass judge calibrate`")
 
 
-def make_judge(spec: str = DEFAULT_JUDGE, *, profile: JudgeProfile | str | Path | None = None,
+def make_judge(spec: str = DEFAULT_JUDGE, *, profile: JudgeCalibration | str | Path | None = None,
                settings: JudgeSettings = JudgeSettings(), model_options: dict[str, Any] | None = None,
                templates: TemplateSet | None = None, questions: QuestionSet | None = None,
                retry: RetryPolicy | None = None) -> Judge:

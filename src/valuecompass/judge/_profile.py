@@ -64,7 +64,7 @@ class DimensionCalibration(_Frozen):
     fits: tuple[CalibrationFit, ...] = ()
 
 
-class JudgeProfile(_Frozen):
+class JudgeCalibration(_Frozen):
     """A versioned judge calibration.
 
     Attributes:
@@ -95,13 +95,13 @@ class JudgeProfile(_Frozen):
         """The calibration of ``dimension``, or ``None`` if the profile has none."""
         return self.dimensions.get(dimension)
 
-    def with_id(self) -> JudgeProfile:
+    def with_id(self) -> JudgeCalibration:
         """This profile with ``profile_id`` set to the hash of its content."""
         body = self.model_dump(mode="json", by_alias=True, exclude={"profile_id"})
         return self.model_copy(update={"profile_id": content_hash(body)})
 
 
-def save_profile(profile: JudgeProfile, path: str | Path) -> Path:
+def save_profile(profile: JudgeCalibration, path: str | Path) -> Path:
     """Write ``profile`` (with its id set) as indented JSON; return the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -110,7 +110,7 @@ def save_profile(profile: JudgeProfile, path: str | Path) -> Path:
     return path
 
 
-def load_profile(path: str | Path) -> JudgeProfile:
+def load_profile(path: str | Path) -> JudgeCalibration:
     """Read and check a judge profile.
 
     Raises:
@@ -124,7 +124,7 @@ def load_profile(path: str | Path) -> JudgeProfile:
         raise DataFileError(str(path), f"not a judge profile of schema {PROFILE_SCHEMA!r} (found {found!r})",
                             hint="create one with `valuecompass judge calibrate`")
     try:
-        profile = JudgeProfile.model_validate(data)
+        profile = JudgeCalibration.model_validate(data)
     except ValidationError as exc:
         raise DataFileError(str(path), validation_summary(exc),
                             hint="recreate it with `valuecompass judge calibrate`") from exc

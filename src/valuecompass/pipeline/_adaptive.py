@@ -30,7 +30,7 @@ from valuecompass.cat import CATConfig, CATEngine, CATState
 from valuecompass.frameworks import all_dimensions, frameworks_version, get_dimension
 from valuecompass.irt import expected_score
 from valuecompass.metric import Z95
-from valuecompass.itemgen import Exemplar, GenerationSettings, generate_items
+from valuecompass.itemgen import AnchorItem, GenerationSettings, generate_items
 from valuecompass.items import (
     PROMPT_TEMPLATES,
     Item,
@@ -199,7 +199,7 @@ async def _judge_batch(ctx: _Context, items: Sequence[Item], jobs: Sequence[Job]
 async def _grow_bank(ctx: _Context, bank: DimensionBank, target_b: float, round_no: int
                      ) -> tuple[int, list[dict[str, str]]]:
     """Generate items at ``target_b`` and store those that pass the checks; (accepted, rejections with reasons)."""
-    exemplars = [Exemplar(item, p.b) for item, p in zip(bank.items, bank.params)]
+    exemplars = [AnchorItem(item, p.b) for item, p in zip(bank.items, bank.params)]
     settings = GenerationSettings(n=ctx.config.items_per_round,
                                   seed=_dimension_seed(ctx.config, bank.dimension) + round_no)
     assert ctx.generator is not None

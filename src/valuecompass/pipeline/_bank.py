@@ -10,6 +10,7 @@ selection (and kept in the store).
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,7 +19,15 @@ import numpy as np
 from valuecompass._hashing import content_hash
 from valuecompass.cat import CATBank
 from valuecompass.frameworks import get_dimension
-from valuecompass.irt import CalibrationConfig, ItemParams, bank_params, calibrate_2pl, item_prior_b
+from valuecompass.irt import (
+    CalibrationConfig,
+    ItemParams,
+    ItemResponse,
+    bank_params,
+    calibrate_2pl,
+    item_prior_b,
+    response_matrix,
+)
 from valuecompass.items import Item, load_seed_bank
 from valuecompass.judge import conforms
 from valuecompass.store import Store, StoredItemParams
@@ -101,6 +110,7 @@ class CalibrationSummary:
     n_responses: int
     n_retired: int
     converged: bool
+    n_dropped: int = 0
 
 
 def calibrate_dimension(store: Store, dimension: str, judge_id: str | None = None,
@@ -117,23 +127,22 @@ def calibrate_dimension(store: Store, dimension: str, judge_id: str | None = Non
         return None
     items = bank_items(store, dimension, seed)
     ids = [i.id for i in items]
-    col = {item_id: n for n, item_id in enumerate(ids)}
-    models = sorted({r.model_spec for r in records})
-    row = {m: n for n, m in enumerate(models)}
-    total = np.zeros((len(models), len(ids)))
-    count = np.zeros((len(models), len(ids)))
-    for r in records:
-        if r.item_id in col:
-            total[row[r.model_spec], col[r.item_id]] += conforms(r.label, system)
-            count[row[r.model_spec], col[r.item_id]] += 1
-    with np.errstate(invalid="ignore"):
-        matrix = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    known = set(ids)
+    dropped = Counter(r.item_id for r in records if r.item_id not in known)
+    if dropped:  # answers to items no longer in the bank (e.g. from another item file): said, not silent
+        log.warning("calibrating %s: %d judged responses to %d items not in the bank are left out (%s)", dimension,
+                    sum(dropped.values()), len(dropped), ", ".join(sorted(dropped)[:5]))
+    kept = sorted((r for r in records if r.item_id in known), key=lambda r: r.model_spec)
+    mat = response_matrix((ItemResponse(r.model_spec, r.item_id, float(conforms(r.label, system))) for r in kept),
+                          item_ids=ids)
+    matrix, models = mat.values, list(mat.examinee_ids)
+    count = Counter((r.model_spec, r.item_id) for r in kept)
+    answered = np.array([sum(count[(m, i)] for m in models) for i in ids], dtype=float)
     result = calibrate_2pl(matrix, item_ids=ids, examinee_ids=models, prior_b=[item_prior_b(i) for i in items],
                            config=CalibrationConfig(standard_errors=True))
-    cal_id = "cal-" + content_hash({"dim": dimension, "models": models, "n": int(count.sum()),
+    cal_id = "cal-" + content_hash({"dim": dimension, "models": models, "n": int(answered.sum()),
                                     "data": np.nan_to_num(matrix, nan=-1).round(4).tolist()}, 12)
-    answered = count.sum(axis=0)
-    n_models = (count > 0).sum(axis=0)
+    n_models = (~np.isnan(matrix)).sum(axis=0)
     all_pass = np.nansum(matrix, axis=0) == n_models
     rows = []
     for n, p in enumerate(result.items):
@@ -149,5 +158,5 @@ def calibrate_dimension(store: Store, dimension: str, judge_id: str | None = Non
                    "fit": [f.model_dump() for f in result.fit]}
     store.save_item_params(cal_id, rows, diagnostics)
     log.info("calibrated %s: %d items from %d models", dimension, len(rows), len(models))
-    return CalibrationSummary(dimension, cal_id, len(models), len(rows), int(count.sum()),
-                              sum(r.retired for r in rows), bool(result.converged))
+    return CalibrationSummary(dimension, cal_id, len(models), len(rows), int(answered.sum()),
+                              sum(r.retired for r in rows), bool(result.converged), sum(dropped.values()))
