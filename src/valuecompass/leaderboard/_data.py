@@ -23,7 +23,7 @@ from valuecompass.errors import StoreError
 from valuecompass.frameworks import get_dimension, is_dimension
 from valuecompass.leaderboard._model import Case, LeaderboardData, ModelEntry, RunInfo, ScoreCell
 from valuecompass.metric import Z95
-from valuecompass.store import Owner, is_alive
+from valuecompass.store import Owner, choose_model_runs, estimate_from_row, is_alive, run_from_row
 from valuecompass.validity import ValidityCard, grade_cell
 
 log = logging.getLogger(__name__)
@@ -120,17 +120,6 @@ class StoreReader:
                                 "GROUP BY method, judge_id ORDER BY n DESC, method, judge_id").fetchall()
         return [(r["method"], r["judge_id"], r["n"]) for r in rows]
 
-    def _choose(self, method: str | None, judge: str | None) -> tuple[str, str, tuple[str, ...]]:
-        kinds = self.estimate_kinds()
-        names = tuple(f"{m}@{j}" for m, j, _ in kinds)
-        fits = [(m, j) for m, j, _ in kinds if (method is None or m == method) and (judge is None or j == judge)]
-        if fits:
-            return fits[0][0], fits[0][1], names
-        if not kinds:
-            return method or "", judge or "", names
-        raise StoreError(f"the store has no scores by method {method!r} and judge {judge!r}",
-                         hint=f"use one of: {', '.join(names)}")
-
     def load(self, method: str | None = None, judge: str | None = None) -> LeaderboardData:
         """Read every evaluated model: the newest run per model spec with scores by ``method``.
 
@@ -141,20 +130,27 @@ class StoreReader:
         Raises:
             StoreError: if no scores match ``method``/``judge``, or the store cannot be read.
         """
-        method, judge, names = self._choose(method, judge)
+        names = tuple(f"{m}@{j}" for m, j, _ in self.estimate_kinds())
         with self._connect() as conn:
             runs = [self._live(conn, r) for r in conn.execute("SELECT * FROM runs ORDER BY created DESC").fetchall()]
-            est = conn.execute("SELECT * FROM estimates WHERE method = ? AND judge_id = ?", (method, judge)).fetchall()
+            estimates = [estimate_from_row(r) for r in conn.execute("SELECT * FROM estimates").fetchall()]
+            hidden: dict[str, int] = {}
+            chosen: dict[str, Any] = {}
+            if estimates:  # the store's own rule picks the method, the judge and each model's run
+                records = [run_from_row(_Row(r)) for r in runs]
+                method, judge, chosen, hidden = choose_model_runs(records, estimates, method=method, judge=judge)
+            est = conn.execute("SELECT * FROM estimates WHERE method = ? AND judge_id = ?",
+                               (method or "", judge or "")).fetchall()
+        method, judge = method or "", judge or ""
         by_run: dict[str, list[sqlite3.Row]] = {}
         for row in est:
             by_run.setdefault(row["run_id"], []).append(row)
         cards, metrics = self._cards(judge), self._metrics(judge)
         entries, taken = [], set()
         for spec, spec_runs in _group_runs(runs).items():
-            scored = [r for r in spec_runs if r["run_id"] in by_run]
-            if not scored:
+            if spec not in chosen:
                 continue
-            best = sorted(scored, key=lambda r: (r["status"] == "complete", r["created"]), reverse=True)[0]
+            best = next(r for r in spec_runs if r["run_id"] == chosen[spec].run_id)
             others = tuple(r["run_id"] for r in spec_runs if r["run_id"] != best["run_id"])
             card = cards.get(spec)
             cells = _graded(_cells(by_run[best["run_id"]], method), _unreadable(by_run[best["run_id"]]), card,
@@ -164,7 +160,7 @@ class StoreReader:
                                       metrics=metrics.get(best["run_id"], {})))
         entries.sort(key=lambda e: e.label.lower())
         log.debug("read %d models (method %r, judge %r) from %s", len(entries), method, judge, self.path)
-        return LeaderboardData(models=tuple(entries), method=method, judge=judge, methods=names,
+        return LeaderboardData(models=tuple(entries), method=method, judge=judge, methods=names, hidden=hidden,
                                store_name=self.path.name, package_version=__version__,
                                generated=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
 
@@ -274,6 +270,10 @@ _JUDGMENTS_SQL = """
 SELECT g.* FROM judgments g JOIN run_jobs j ON g.response_key = j.job_key
 WHERE j.run_id = :run ORDER BY g.created
 """
+
+
+class _Row(dict):
+    """A run row as the store's row reader takes it (mapping access by column name, ``keys()``)."""
 
 
 def _group_runs(runs: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

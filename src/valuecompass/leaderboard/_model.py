@@ -148,6 +148,8 @@ class LeaderboardData(_Frozen):
         method: The estimation method whose scores are shown (e.g. ``mean``, ``irt-eap``).
         judge: The judge whose verdicts the scores rest on.
         methods: Every (method, judge) pair the store holds, as ``method@judge``.
+        hidden: Per other ``method@judge``, how many models have scores only under it (and so are
+            not shown: serve or export with that ``--method``/``--judge`` to see them).
         store_name: File name of the store (not its full path, which is not published).
         generated: ISO timestamp of when this view was read.
         package_version: valuecompass version that rendered it.
@@ -157,6 +159,7 @@ class LeaderboardData(_Frozen):
     method: str = ""
     judge: str = ""
     methods: tuple[str, ...] = ()
+    hidden: dict[str, int] = {}
     store_name: str = ""
     generated: str = ""
     package_version: str = ""

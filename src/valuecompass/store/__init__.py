@@ -50,7 +50,7 @@ from valuecompass.store._results import (
     run_method,
     run_result,
 )
-from valuecompass.store._rows import item_content_hash
+from valuecompass.store._rows import estimate_from_row, item_content_hash, run_from_row
 from valuecompass.store._schema import MIGRATIONS, Migration
 from valuecompass.store._store import OpenedRun, Store
 
@@ -60,4 +60,5 @@ __all__ = [
     "RunSummary", "Store", "applied_migrations", "default_store_path", "export_responses", "item_content_hash",
     "resolve_store_path", "ModelResults", "RunResult", "ScoreRow", "choose_model_runs", "choose_run_scores",
     "model_results", "run_judge", "run_method", "run_result", "Owner", "current_owner", "is_alive",
+    "estimate_from_row", "run_from_row",
 ]
