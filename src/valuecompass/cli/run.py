@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from valuecompass.cat import CATConfig
-from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, print_json, with_judge
+from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, print_json
 from valuecompass.cli.scores import print_result, result_json
 from valuecompass.errors import ModelError, UsageError
 from valuecompass.models import DEFAULT_MODEL, GenerateConfig, check_model_options, get_model
@@ -26,8 +26,9 @@ from valuecompass.judge import DEFAULT_JUDGE, Judge, JudgeSettings, make_judge
 from valuecompass.pipeline import DEFAULT_CAT
 
 if TYPE_CHECKING:
-    from valuecompass.pipeline import FixedFormConfig, FixedFormResult, RetryPolicy, RunnerOptions
+    from valuecompass.pipeline import FixedFormConfig, FixedFormEvaluation, FixedFormResult, RunnerOptions
     from valuecompass.pipeline import Progress as RunProgress
+    from valuecompass.pipeline.judging import JudgeStats
 
 stderr = Console(stderr=True)
 
@@ -77,6 +78,7 @@ class _Bar:
             TextColumn("{task.fields[rate]}"), TextColumn("ETA {task.fields[eta]}"), TimeElapsedColumn(),
             console=stderr, disable=not enabled)
         self.task = self.progress.add_task("answering", total=None, rate="", eta="?")
+        self.judge_task: Any = None
 
     def __call__(self, p: RunProgress) -> None:
         rate = p.new / p.elapsed_s if p.elapsed_s > 0 else 0.0
@@ -84,39 +86,46 @@ class _Bar:
         eta = f"{remaining / rate:.0f}s" if rate > 0 else ("0s" if remaining == 0 else "?")
         self.progress.update(self.task, total=p.total, completed=p.done, rate=f"{rate:.2f} items/s", eta=eta)
 
+    def judged(self, stats: JudgeStats) -> None:
+        """The judge stage's progress: a second bar, started at its first judgment."""
+        if self.judge_task is None:
+            self.judge_task = self.progress.add_task("judging", total=stats.total, rate="", eta="?")
+        done = stats.cached + stats.judged
+        rate = stats.judged / stats.elapsed_s if stats.elapsed_s > 0 else 0.0
+        eta = f"{(stats.total - done) / rate:.0f}s" if rate > 0 else "?"
+        self.progress.update(self.judge_task, total=stats.total, completed=done, rate=f"{rate:.2f}/s", eta=eta)
 
-def _administer(config: FixedFormConfig, store: Path | None, item_file: Path | None, options: RunnerOptions,
-                show_bar: bool) -> FixedFormResult:
-    from valuecompass.pipeline import load_items, run_fixed_form
+
+def _evaluate_fixed(config: FixedFormConfig, store: Path | None, item_file: Path | None, options: RunnerOptions,
+                    judge: Judge | None, as_json: bool) -> FixedFormEvaluation:
+    """Run the pipeline's fixed-form evaluation (one store, one event loop) and print as it goes."""
+    from valuecompass.pipeline import evaluate_fixed_form, load_items
     from valuecompass.store import Store
 
     source = load_items(item_file)
-    bar = _Bar(show_bar)
-    with Store(store) as db, bar.progress:
-        return asyncio.run(run_fixed_form(config, db, items=source, options=options, progress=bar))
+    bar = _Bar(not as_json)
 
-
-def _judge_and_score(run_id: str, store: Path | None, judge: Judge, as_json: bool,
-                     retry: RetryPolicy | None = None) -> dict:
-    """Judge every unjudged response of a fixed-form run (the run's retry policy), then score it; print as `scores`."""
-    from valuecompass.pipeline import RetryPolicy
-    from valuecompass.pipeline.judging import judge_run
-    from valuecompass.pipeline.scoring import score_run
-    from valuecompass.store import Store, run_result
+    async def main() -> FixedFormEvaluation:
+        try:
+            with bar.progress:
+                return await evaluate_fixed_form(config, db, judge=judge, items=source, options=options,
+                                                 progress=bar, judge_progress=bar.judged)
+        finally:
+            if judge is not None:
+                await judge.aclose()
 
     with Store(store) as db:
-        stats = with_judge(judge, lambda: judge_run(db, run_id, judge, retry=retry or RetryPolicy()))
-        scored = score_run(db, run_id, judge_id=judge.judge_id)
-        if all(s.score is None for s in scored):
-            unreadable = sum(s.n_unparsable for s in scored)
-            stderr.print(f"[yellow]warning: no verdict of judge {judge.judge_id} could be read ({unreadable} "
-                         f"unreadable), so the run has no scores; try another --judge[/yellow]")
-            return {"judge": judge.judge_id, "self_judged": stats.self_judged, "scores": [], "metrics": [],
-                    "unreadable": unreadable}
-        result = run_result(db, run_id, method="share", judge=judge.judge_id)
-    if not as_json:
-        print_result(result, self_judged=stats.self_judged)
-    return result_json(result, stats.self_judged)
+        return asyncio.run(main())
+
+
+def _judging_json(done: FixedFormEvaluation, judge: Judge) -> dict:
+    """The judging part of ``run --fixed --json`` (the same shape as ``scores --json``)."""
+    stats = done.judging
+    assert stats is not None
+    if done.scores is None:
+        return {"judge": judge.judge_id, "self_judged": stats.self_judged, "scores": [], "metrics": [],
+                "unreadable": done.unreadable}
+    return result_json(done.scores, stats.self_judged)
 
 
 def _print_summary(result: FixedFormResult) -> None:
@@ -219,10 +228,16 @@ def run(
     runner = RunnerOptions(max_connections=max_connections, retry=retry)
     the_judge = None if no_judge else make_judge(judge, profile=judge_profile,  # a bad judge fails before any call
                                                  settings=JudgeSettings(timeout_s=timeout))
-    result = _administer(fixed_config, store, item_file, runner, show_bar=not as_json)
+    done = _evaluate_fixed(fixed_config, store, item_file, runner, the_judge, as_json)
+    result = done.administered
     if not as_json:
         _print_summary(result)
-    judged = None if the_judge is None else _judge_and_score(result.run.run_id, store, the_judge, as_json, retry)
+        if the_judge is not None and done.scores is None:
+            stderr.print(f"[yellow]warning: no verdict of judge {the_judge.judge_id} could be read "
+                         f"({done.unreadable} unreadable), so the run has no scores; try another --judge[/yellow]")
+        elif done.scores is not None and done.judging is not None:
+            print_result(done.scores, self_judged=done.judging.self_judged)
+    judged = None if the_judge is None else _judging_json(done, the_judge)
     if as_json:
         s = result.stats
         print_json({"run": result.run.model_dump(mode="json"), "resumed": result.resumed,
