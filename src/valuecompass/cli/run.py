@@ -17,12 +17,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from valuecompass.cat import CATConfig
 from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, print_json
 from valuecompass.cli.scores import print_result, result_json
-from valuecompass.errors import ModelError, UsageError
-from valuecompass.models import DEFAULT_MODEL, GenerateConfig, check_model_options, get_model
-from valuecompass.judge import DEFAULT_JUDGE, Judge, JudgeSettings, make_judge
+from valuecompass.errors import ModelError
+from valuecompass.models import DEFAULT_MODEL, check_model_options, get_model
+from valuecompass.judge import DEFAULT_JUDGE, Judge, make_judge
 from valuecompass.pipeline import DEFAULT_CAT
 
 if TYPE_CHECKING:
@@ -137,98 +136,95 @@ def _print_summary(result: FixedFormResult) -> None:
     stderr.print(f"next: valuecompass runs show {run.run_id}")
 
 
+_ADAPTIVE = "Adaptive testing (the default)"
+_FIXED = "Fixed form (--fixed)"
+_JUDGE = "Judge"
+_CALLS = "Sampling and model calls"
+
+
 def run(
     model: str = typer.Option(DEFAULT_MODEL, "--model", "-m", help="Examinee, provider/model."),
     system: list[str] = typer.Option([], "--system", "-s", help="Only this value system (repeatable)."),
     dimension: list[str] = typer.Option([], "--dimension", "-d", help="Only this dimension (repeatable)."),
     fixed: bool = typer.Option(False, "--fixed", help="A fixed form of seed items instead of adaptive testing."),
-    items: int | None = typer.Option(None, "--items", "-n", min=1,
-                                     help="With --fixed: items per dimension (default: all)."),
-    max_items: int = typer.Option(DEFAULT_CAT.max_items, "--max-items", min=1,
-                                  help="Adaptive: most items per dimension."),
-    min_items: int = typer.Option(DEFAULT_CAT.min_items, "--min-items", min=0,
-                                  help="Adaptive: fewest items per dimension."),
-    se: float = typer.Option(DEFAULT_CAT.se_target, "--se", min=0.01, help="Adaptive: stop at this SE of theta."),
-    batch: int = typer.Option(DEFAULT_CAT.batch_size, "--batch", min=1, help="Adaptive: items per step."),
-    generate_items: bool = typer.Option(True, "--generate/--no-generate",
-                                        help="Adaptive: write new items when none is informative."),
-    generator: str | None = typer.Option(None, "--generator", help="Item generator (default: the judge)."),
-    judge: str = typer.Option(DEFAULT_JUDGE, "--judge", help="Judge model, provider/model."),
-    judge_profile: Path | None = typer.Option(None, "--calibration", "--judge-profile",
-                                              help="A judge calibration (from `judge calibrate`); --judge-profile is "
-                                                   "its old name, kept for one release."),
-    no_judge: bool = typer.Option(False, "--no-judge", help="With --fixed: store answers only, judge later."),
-    samples: int = typer.Option(1, "--samples", "-k", min=1, help="Answers per item (each with its own seed)."),
-    system_prompt: str | None = typer.Option(None, "--system-prompt", help="System message for the examinee."),
-    item_file: Path | None = typer.Option(None, "--item-file", help="Items from this file, not the seed bank."),
-    store: Path | None = STORE_OPTION,
-    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint (openai/ models)."),
-    temperature: float = typer.Option(0.0, "--temperature", min=0.0, max=2.0, help="Sampling temperature."),
-    max_tokens: int | None = typer.Option(None, "--max-tokens", min=1, max=32768,
+    items: int | None = typer.Option(None, "--items", "-n", min=1, rich_help_panel=_FIXED,
+                                     help="Items per dimension (default: all)."),
+    samples: int = typer.Option(1, "--samples", "-k", min=1, rich_help_panel=_FIXED,
+                                help="Answers per item (each with its own seed)."),
+    no_judge: bool = typer.Option(False, "--no-judge", rich_help_panel=_FIXED,
+                                  help="Store answers only, judge later."),
+    item_file: Path | None = typer.Option(None, "--item-file", rich_help_panel=_FIXED,
+                                          help="Items from this file, not the seed bank."),
+    max_items: int = typer.Option(DEFAULT_CAT.max_items, "--max-items", min=1, rich_help_panel=_ADAPTIVE,
+                                  help="Most items per dimension."),
+    min_items: int = typer.Option(DEFAULT_CAT.min_items, "--min-items", min=0, rich_help_panel=_ADAPTIVE,
+                                  help="Fewest items per dimension."),
+    se: float = typer.Option(DEFAULT_CAT.se_target, "--se", min=0.01, rich_help_panel=_ADAPTIVE,
+                             help="Stop at this SE of theta."),
+    batch: int = typer.Option(DEFAULT_CAT.batch_size, "--batch", min=1, rich_help_panel=_ADAPTIVE,
+                              help="Items per step."),
+    generate_items: bool = typer.Option(True, "--generate/--no-generate", rich_help_panel=_ADAPTIVE,
+                                        help="Write new items when none is informative."),
+    generator: str | None = typer.Option(None, "--generator", rich_help_panel=_ADAPTIVE,
+                                         help="Item generator (default: the judge)."),
+    judge: str = typer.Option(DEFAULT_JUDGE, "--judge", rich_help_panel=_JUDGE, help="Judge model, provider/model."),
+    calibration: Path | None = typer.Option(None, "--calibration", "--judge-profile", rich_help_panel=_JUDGE,
+                                            help="A judge calibration (from `judge calibrate`); --judge-profile is "
+                                                 "its old name, kept for one release."),
+    system_prompt: str | None = typer.Option(None, "--system-prompt", rich_help_panel=_CALLS,
+                                             help="System message for the examinee."),
+    base_url: str | None = typer.Option(None, "--base-url", rich_help_panel=_CALLS,
+                                        help="OpenAI-compatible endpoint (openai/ models)."),
+    temperature: float = typer.Option(0.0, "--temperature", min=0.0, max=2.0, rich_help_panel=_CALLS,
+                                      help="Sampling temperature."),
+    max_tokens: int | None = typer.Option(None, "--max-tokens", min=1, max=32768, rich_help_panel=_CALLS,
                                           help="Most tokens of every answer (default: each format's own budget, "
                                           "48 for a stance to 80 for a story or a response to a request)."),
-    seed: int = typer.Option(0, "--seed", help="Sampling seed (sample k uses seed + k)."),
-    form_seed: int = typer.Option(0, "--form-seed", help="Seed of item choice: the form with --items, adaptive selection and generation."),
-    timeout: float = typer.Option(120.0, "--timeout", min=0.001, help="Seconds per call before it is retried."),
-    max_connections: int | None = typer.Option(None, "--max-connections", min=1, help="Concurrent calls."),
-    max_attempts: int = typer.Option(6, "--max-attempts", min=1, help="Attempts per call before giving up."),
-    model_arg: list[str] = typer.Option([], "--model-arg", "-M", help="Provider option KEY=VALUE (repeatable)."),
+    seed: int = typer.Option(0, "--seed", rich_help_panel=_CALLS, help="Sampling seed (sample k uses seed + k)."),
+    form_seed: int = typer.Option(0, "--form-seed", help="Seed of item choice: the form with --items, adaptive "
+                                  "selection and generation."),
+    timeout: float = typer.Option(120.0, "--timeout", min=0.001, rich_help_panel=_CALLS,
+                                  help="Seconds per call (examinee and judge) before it is retried."),
+    max_connections: int | None = typer.Option(None, "--max-connections", min=1, rich_help_panel=_CALLS,
+                                               help="Concurrent calls."),
+    max_attempts: int = typer.Option(6, "--max-attempts", min=1, rich_help_panel=_CALLS,
+                                     help="Attempts per call before giving up."),
+    model_arg: list[str] = typer.Option([], "--model-arg", "-M", rich_help_panel=_CALLS,
+                                        help="Provider option KEY=VALUE (repeatable)."),
+    store: Path | None = STORE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Measure a model's values: adaptive tests per dimension (default) or a fixed form (--fixed).
 
     Everything is stored as it arrives; rerun the same command to resume.
     """
-    from valuecompass.pipeline import RetryPolicy
+    from valuecompass.pipeline import RunRequest
 
     options = recorded_options(parse_model_args(model_arg))
     if base_url:
         options["base_url"] = base_url
+    request = RunRequest(
+        model=model, model_options=options, systems=tuple(system), dimensions=tuple(dimension), fixed=fixed,
+        items=items, samples=samples, no_judge=no_judge, item_file=item_file, max_items=max_items,
+        min_items=min_items, se=se, batch=batch, generate_items=generate_items, generator=generator, judge=judge,
+        calibration=calibration, system_prompt=system_prompt, temperature=temperature, max_tokens=max_tokens,
+        seed=seed, form_seed=form_seed, timeout=timeout, max_connections=max_connections,
+        max_attempts=max_attempts)
     check_model_options(model, options)  # bad specs, option values, files and endpoints fail before anything
     check_model_options(judge, {})       # is stored (a run record opened now would be left failed)
     get_model(model, **options).preflight()
-    if not (fixed and no_judge):
+    if request.judged:
         get_model(judge).preflight()
-    format_tokens = max_tokens is None
-    generate = GenerateConfig(temperature=temperature, max_tokens=max_tokens or 256, seed=seed,
-                              system_prompt=system_prompt, timeout_s=timeout)
-    retry = RetryPolicy(max_attempts=max_attempts)
-    _only_in_one_mode(fixed, {
-        "--items": items is not None, "--samples": samples != 1, "--no-judge": no_judge,
-        "--item-file": item_file is not None,
-    }, {
-        "--max-items": max_items != DEFAULT_CAT.max_items, "--min-items": min_items != DEFAULT_CAT.min_items,
-        "--se": se != DEFAULT_CAT.se_target, "--batch": batch != DEFAULT_CAT.batch_size,
-        "--no-generate": not generate_items, "--generator": generator is not None,
-    })
-    if not fixed and min_items != DEFAULT_CAT.min_items and min_items > max_items:
-        raise typer.BadParameter(f"--min-items {min_items} is more than --max-items {max_items}",
-                                 param_hint="'--min-items'")
     if not fixed:
         from valuecompass.cli._run_adaptive import print_adaptive, run_adaptive_cli
-        from valuecompass.pipeline import AdaptiveConfig
 
-        config = AdaptiveConfig(
-            model=model, model_options=options, judge=judge,
-            judge_profile=str(judge_profile) if judge_profile else None, generator=generator,
-            systems=tuple(system), dimensions=tuple(dimension), generate=generate, seed=form_seed,
-            generate_items=generate_items, format_tokens=format_tokens,
-            cat=DEFAULT_CAT.model_copy(update={"max_items": max_items, "min_items": min(min_items, max_items),
-                                               "se_target": se, "batch_size": batch}))
-        CATConfig.model_validate(config.cat.model_dump())
-        print_adaptive(run_adaptive_cli(config, store, retry, quiet=as_json, max_connections=max_connections),
-                       config, store, as_json)
+        config = request.adaptive_config()
+        print_adaptive(run_adaptive_cli(config, store, request.retry(), quiet=as_json,
+                                        max_connections=max_connections), config, store, as_json)
         return
-    from valuecompass.pipeline import FixedFormConfig, RunnerOptions
-
-    fixed_config = FixedFormConfig(
-        model=model, model_options=options, systems=tuple(system), dimensions=tuple(dimension),
-        items_per_dimension=items, samples=samples, form_seed=form_seed, generate=generate,
-        format_tokens=format_tokens)
-    runner = RunnerOptions(max_connections=max_connections, retry=retry)
-    the_judge = None if no_judge else make_judge(judge, profile=judge_profile,  # a bad judge fails before any call
-                                                 settings=JudgeSettings(timeout_s=timeout))
-    done = _evaluate_fixed(fixed_config, store, item_file, runner, the_judge, as_json)
+    the_judge = make_judge(judge, profile=calibration, settings=request.judge_settings()) if request.judged \
+        else None  # a bad judge fails before any call
+    done = _evaluate_fixed(request.fixed_config(), store, item_file, request.runner_options(), the_judge, as_json)
     result = done.administered
     if not as_json:
         _print_summary(result)
@@ -245,19 +241,6 @@ def run(
                               "retries": s.retries, "input_tokens": s.input_tokens,
                               "output_tokens": s.output_tokens, "elapsed_s": s.elapsed_s},
                     "judging": judged})
-
-
-def _only_in_one_mode(fixed: bool, fixed_only: dict[str, bool], adaptive_only: dict[str, bool]) -> None:
-    """Refuse options of the other mode instead of ignoring them.
-
-    Raises:
-        UsageError: naming the options and the mode they need.
-    """
-    wrong = [name for name, given in (adaptive_only if fixed else fixed_only).items() if given]
-    if wrong:
-        needs = "adaptive runs (drop --fixed)" if fixed else "--fixed runs"
-        raise UsageError(f"{', '.join(wrong)} only applies to {needs}",
-                         hint="adaptive runs (the default) choose their items; --fixed administers a fixed form")
 
 
 def register(app: typer.Typer) -> None:

@@ -31,6 +31,7 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "_bank": ["CalibrationSummary", "DimensionBank", "calibrate_dimension", "load_bank"],
     "_defaults": ["DEFAULT_CAT"],
     "_evaluate": ["FixedFormEvaluation", "evaluate_fixed_form"],
+    "_request": ["RunRequest"],
     "_fixed_form": ["FixedFormResult", "ItemSource", "RunnerOptions", "administer", "load_items", "prepare_run",
                     "run_fixed_form", "run_fixed_form_sync"],
     "_jobs": ["Job", "job_key", "sample_config", "semantic_settings"],
