@@ -99,3 +99,14 @@ def test_cli_and_site_rank_alike_and_the_site_says_what_it_hides(cli, two_judge_
     assert "1 model scored only by <code>share@fake/other</code>" in page and "judge <code>fake/reader</code>" in page
     other = StoreReader(store).load(method="share", judge="fake/other")
     assert [m.label for m in other.models] == ["fake/third"] and other.hidden == {"irt-cat@fake/reader": 2}
+
+
+def test_every_reader_takes_the_same_judge_and_method_options(cli, two_judge_store: Path) -> None:
+    store = two_judge_store
+    args = ["--store", str(store), "--score-method", "share", "--judge", "fake/other", "--json"]
+    aligned = cli("align", "-p", "uniform-self_transcendence", *args).json()
+    assert [m["model"] for m in aligned["models"]] == ["fake/third"]
+    matched = cli("match", "-p", "uniform-self_transcendence", *args).json()
+    assert [m["model"] for m in matched["models"]] == ["fake/third"]
+    wrong = cli("align", "--store", str(store), "--judge", "fake/nobody")
+    assert wrong.exit_code != 0 and "no scores by" in wrong.stderr and "share@fake/other" in wrong.stderr

@@ -50,3 +50,11 @@ def with_judge(judge: Judge, work: Callable[[], Awaitable[T]]) -> T:
 #: ``--store``: shared by every command that reads or writes the results store.
 STORE_OPTION = typer.Option(None, "--store", envvar="VALUECOMPASS_STORE", show_envvar=True,
                             help="The SQLite results store (default: the user data directory).")
+
+
+#: ``--score-method`` and ``--judge``: which scores a reader shows, the same options in every command that
+#: reads scores (``scores``, ``align``, ``match``, ``leaderboard``); default: the store's rule.
+SCORE_METHOD_OPTION = typer.Option(None, "--score-method", help="Scores of this method, irt-cat or share "
+                                   "(default: the store's most common, or the run's own).")
+SCORE_JUDGE_OPTION = typer.Option(None, "--judge", help="Scores resting on this judge's verdicts (default: the "
+                                  "store's most common with the method, or the run's own).")

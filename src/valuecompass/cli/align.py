@@ -10,7 +10,14 @@ from pathlib import Path
 
 import typer
 
-from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, print_json, print_table
+from valuecompass.cli._common import (
+    JSON_OPTION,
+    SCORE_JUDGE_OPTION,
+    SCORE_METHOD_OPTION,
+    STORE_OPTION,
+    print_json,
+    print_table,
+)
 from valuecompass.errors import ValueCompassError
 from valuecompass.metric import (
     DEFAULT_PROFILE_ID,
@@ -80,13 +87,14 @@ def load_model_scores(store_path: str | Path | None, run_ids: Sequence[str], met
     return table
 
 
-def _scores(scores_file: Path | None, store: Path | None, runs: list[str]) -> dict[str, dict[str, DimScore]]:
+def _scores(scores_file: Path | None, store: Path | None, runs: list[str], method: str | None = None,
+            judge: str | None = None) -> dict[str, dict[str, DimScore]]:
     if scores_file is not None:
-        if runs:
-            raise ValueCompassError("--run selects runs from the store and cannot be combined with --scores",
-                                    "drop --run, or drop --scores")
+        if runs or method or judge:
+            raise ValueCompassError("--run, --score-method and --judge choose scores from the store and cannot be "
+                                    "combined with --scores", "drop them, or drop --scores")
         return load_scores_file(scores_file)
-    return load_model_scores(store, runs)
+    return load_model_scores(store, runs, method=method, judge=judge)
 
 
 def _fmt(x: float, digits: int = 1) -> str:
@@ -144,6 +152,8 @@ def align(
     runs: list[str] = RUN_OPTION,
     scores_file: Path | None = SCORES_OPTION,
     store: Path | None = STORE_OPTION,
+    score_method: str | None = SCORE_METHOD_OPTION,
+    judge: str | None = SCORE_JUDGE_OPTION,
     matrix: bool = typer.Option(False, "--matrix", help="A models x profiles table instead of a ranking."),
     system: str = typer.Option("schwartz", "--system", "-s", help="With --matrix and no --profile: the country "
                                "profiles of this system."),
@@ -158,7 +168,7 @@ def align(
     """Rank models by their alignment with a value profile, with intervals."""
     if on_missing not in ("error", "renormalise"):
         raise ValueCompassError(f"unknown --on-missing {on_missing!r}", "use 'error' or 'renormalise'")
-    table = _scores(scores_file, store, runs)
+    table = _scores(scores_file, store, runs, score_method, judge)
     if matrix:
         _matrix(table, _matrix_profiles(profile, system, home), method, as_json)
         return
@@ -186,6 +196,8 @@ def match(
     runs: list[str] = RUN_OPTION,
     scores_file: Path | None = SCORES_OPTION,
     store: Path | None = STORE_OPTION,
+    score_method: str | None = SCORE_METHOD_OPTION,
+    judge: str | None = SCORE_JUDGE_OPTION,
     method: str = typer.Option("spearman", "--method", help="spearman (rank agreement) or cosine."),
     top: int = typer.Option(5, "--top", "-n", min=1, help="How many models to show."),
     n_boot: int = BOOT_OPTION,
@@ -196,7 +208,7 @@ def match(
     """The models whose values are most similar to a profile (Spearman over its dimensions by default)."""
     if method not in ("spearman", "cosine"):
         raise ValueCompassError(f"unknown --method {method!r}", "use 'spearman' or 'cosine'")
-    table = _scores(scores_file, store, runs)
+    table = _scores(scores_file, store, runs, score_method, judge)
     p = get_profile(profile, home=home)
     views = [similarity_view(s, p, method, model=m, n_boot=n_boot, rng=seed) for m, s in table.items()]  # type: ignore[arg-type]
     views.sort(key=lambda v: (math.isnan(v.value), -v.value if not math.isnan(v.value) else 0.0, v.model))

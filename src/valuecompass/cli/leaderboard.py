@@ -8,14 +8,14 @@ from pathlib import Path
 
 import typer
 
-from valuecompass.cli._common import STORE_OPTION, console
+from valuecompass.cli._common import SCORE_JUDGE_OPTION, STORE_OPTION, console
 from valuecompass.errors import ValueCompassError
 
 leaderboard_app = typer.Typer(help="The leaderboard web app over the store, and its static export.",
                               no_args_is_help=True)
 
-METHOD_OPTION = typer.Option(None, "--method", help="Score method to show (default: the store's most common).")
-JUDGE_OPTION = typer.Option(None, "--judge", help="Judge whose scores to show (default: the most common).")
+METHOD_OPTION = typer.Option(None, "--score-method", "--method", help="Scores of this method, irt-cat or share "
+                             "(default: the store's most common); --method is its old name.")
 PROFILE_OPTION = typer.Option(None, "--profile", help="Also offer this value profile (a saved profile id or a "
                               "profile file, see 'valuecompass profiles'); repeatable.")
 
@@ -55,7 +55,7 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback by default)."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on (0: any free port)."),
     method: str | None = METHOD_OPTION,
-    judge: str | None = JUDGE_OPTION,
+    judge: str | None = SCORE_JUDGE_OPTION,
     profile: list[str] | None = PROFILE_OPTION,
 ) -> None:
     """Serve the leaderboard read-only at http://HOST:PORT/ until interrupted."""
@@ -80,7 +80,7 @@ def export(
     out: Path = typer.Option(..., "--out", help="Folder to write the site to (created; an earlier export is replaced)."),
     store: Path | None = STORE_OPTION,
     method: str | None = METHOD_OPTION,
-    judge: str | None = JUDGE_OPTION,
+    judge: str | None = SCORE_JUDGE_OPTION,
     profile: list[str] | None = PROFILE_OPTION,
 ) -> None:
     """Write the whole site as static files: open OUT/index.html from disk or serve OUT anywhere."""

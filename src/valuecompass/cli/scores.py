@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, console, print_json
+from valuecompass.cli._common import JSON_OPTION, SCORE_JUDGE_OPTION, STORE_OPTION, console, print_json
 from valuecompass.errors import StoreError
 from valuecompass.frameworks import all_dimensions, get_dimension, get_system
 
@@ -125,8 +125,9 @@ def is_self_judged(result: RunResult) -> bool:
 
 def scores(
     run_id: str = typer.Argument(..., metavar="RUN_ID", help="A run id (a unique prefix is enough)."),
-    judge: str | None = typer.Option(None, "--judge", help="Judge id whose verdicts to use (default: the run's)."),
-    method: str | None = typer.Option(None, "--method", help="irt-cat or share (default: the run's own)."),
+    judge: str | None = SCORE_JUDGE_OPTION,
+    method: str | None = typer.Option(None, "--score-method", "--method", help="Scores of this method, irt-cat "
+                                      "or share (default: the run's own); --method is its old name."),
     store: Path | None = STORE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:

@@ -149,7 +149,7 @@ class LeaderboardData(_Frozen):
         judge: The judge whose verdicts the scores rest on.
         methods: Every (method, judge) pair the store holds, as ``method@judge``.
         hidden: Per other ``method@judge``, how many models have scores only under it (and so are
-            not shown: serve or export with that ``--method``/``--judge`` to see them).
+            not shown: serve or export with that ``--score-method``/``--judge`` to see them).
         store_name: File name of the store (not its full path, which is not published).
         generated: ISO timestamp of when this view was read.
         package_version: valuecompass version that rendered it.
