@@ -11,7 +11,6 @@ import sys
 
 import typer
 
-from valuecompass import __version__
 from valuecompass.errors import ValueCompassError
 
 app = typer.Typer(
@@ -31,6 +30,8 @@ COMMAND_MODULES = (
 
 def _version(value: bool) -> None:
     if value:
+        from valuecompass import __version__
+
         typer.echo(f"valuecompass {__version__}")
         raise typer.Exit()
 

@@ -28,31 +28,8 @@ from valuecompass.cli.run import parse_model_args
 from valuecompass.errors import JudgeError, UnknownFrameworkError, UsageError
 from valuecompass.frameworks import get_dimension
 from valuecompass.items import load_seed_bank
-from valuecompass.judge import (
-    DEFAULT_JUDGE,
-    RECOGNISER_PREFIX,
-    SCHWARTZ_VALUES,
-    AgreementReport,
-    GroupAgreement,
-    LabelledReport,
-    default_labelled_path,
-    load_labelled,
-    validate_labelled,
-    Judge,
-    JudgeCalibration,
-    RecogniserJudge,
-    ValueAgreement,
-    is_recogniser_spec,
-    JudgeSettings,
-    calibrate,
-    load_labelled_examples,
-    make_judge,
-    read_touche,
-    sample_arguments,
-    save_profile,
-    touche_examples,
-    validate_touche,
-)
+from valuecompass import judge as vj  # the package's names load on first use: help needs none of them
+from valuecompass.judge import DEFAULT_JUDGE, RECOGNISER_PREFIX, SCHWARTZ_VALUES, is_recogniser_spec
 from valuecompass.models import file_sha256
 from valuecompass.store import Store
 
@@ -102,11 +79,11 @@ COHERENCE_OPTION = typer.Option(False, "--coherence/--no-coherence",
 
 
 def _build_judge(spec: str, profile: Path | None, judge_arg: list[str], rationale_tokens: int,
-                 coherence: bool = False) -> Judge:
+                 coherence: bool = False) -> vj.Judge:
     if is_recogniser_spec(spec):
         raise UsageError(f"{spec} answers value-recognition questions only (judge validate --format touche23)",
                          hint=f"judge runs and the labelled set with an LLM judge, e.g. --judge {DEFAULT_JUDGE}")
-    return make_judge(spec, profile=profile, settings=JudgeSettings(rationale_tokens=rationale_tokens,
+    return vj.make_judge(spec, profile=profile, settings=vj.JudgeSettings(rationale_tokens=rationale_tokens,
                                                                     coherence=coherence),
                       model_options=parse_model_args(judge_arg))
 
@@ -147,7 +124,7 @@ def _f(x: float | None, digits: int = 2) -> str:
     return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
 
 
-def _value_table(title: str, what: str, rows: Sequence[ValueAgreement]) -> Table:
+def _value_table(title: str, what: str, rows: Sequence[vj.ValueAgreement]) -> Table:
     table = Table(title=title)
     table.add_column(what, no_wrap=True)
     for col in ("n", "human yes", "judge yes", "precision", "recall", "F1", "AUC", "tp/fp/fn/tn", "unparsable"):
@@ -159,7 +136,7 @@ def _value_table(title: str, what: str, rows: Sequence[ValueAgreement]) -> Table
     return table
 
 
-def print_report(report: AgreementReport) -> None:
+def print_report(report: vj.AgreementReport) -> None:
     """Print an agreement report as a table plus its summary lines."""
     d = report.data
     where = (f"{d.get('split')} split, {d.get('n_arguments')} arguments (seed {d.get('seed')}), "
@@ -216,7 +193,7 @@ def validate(
     """Measure the judge's agreement with human labels, scored through the run's own verdict path."""
     _check_format(fmt, ("labelled", "touche23"))
     if fmt == "labelled":
-        report: AgreementReport | LabelledReport = _validate_labelled(data, judge or DEFAULT_JUDGE, profile,
+        report: vj.AgreementReport | vj.LabelledReport = _validate_labelled(data, judge or DEFAULT_JUDGE, profile,
                                                                       judge_arg, limit, seed, as_json, coherence)
     else:
         if data is None:
@@ -229,37 +206,37 @@ def validate(
         out.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
     if as_json:
         print_json(report.model_dump(mode="json"))
-    elif isinstance(report, LabelledReport):
+    elif isinstance(report, vj.LabelledReport):
         print_labelled_report(report)
     else:
         print_report(report)
 
 
 def _validate_touche(data: Path, split: str, judge: str, profile: Path | None, judge_arg: list[str],
-                     limit: int | None, seed: int, value: list[str], quiet: bool) -> AgreementReport:
+                     limit: int | None, seed: int, value: list[str], quiet: bool) -> vj.AgreementReport:
     values = _values(value)
-    arguments = sample_arguments(read_touche(data, split), limit, seed)
-    judge_obj: Judge | RecogniserJudge
+    arguments = vj.sample_arguments(vj.read_touche(data, split), limit, seed)
+    judge_obj: vj.Judge | vj.RecogniserJudge
     if is_recogniser_spec(judge):
         if profile is not None or judge_arg:
             raise UsageError("a recogniser takes no --calibration or --judge-arg",
                              hint="its thresholds are part of its weights")
-        judge_obj = RecogniserJudge.from_spec(judge)
+        judge_obj = vj.RecogniserJudge.from_spec(judge)
     else:
         judge_obj = _build_judge(judge, profile, judge_arg, 0)
     info = {"dataset": "touche23-valueeval", "path": str(data), "split": split, "n_arguments": len(arguments),
             "limit": limit, "seed": seed, "values": list(values)}
     bar = _Bar(not quiet, len(arguments) * len(values))
     with bar.progress:
-        return with_judge(judge_obj, lambda: validate_touche(judge_obj, arguments, values=values, data=info,
+        return with_judge(judge_obj, lambda: vj.validate_touche(judge_obj, arguments, values=values, data=info,
                                                               on_judgment=bar.advance))
 
 
 def _validate_labelled(data: Path | None, judge: str, profile: Path | None, judge_arg: list[str],
-                       limit: int | None, seed: int, quiet: bool, coherence: bool = False) -> LabelledReport:
-    path = data or default_labelled_path()
+                       limit: int | None, seed: int, quiet: bool, coherence: bool = False) -> vj.LabelledReport:
+    path = data or vj.default_labelled_path()
     bank = {i.id: i for i in load_seed_bank()}
-    pairs = load_labelled(path, bank)
+    pairs = vj.load_labelled(path, bank)
     if limit is not None and limit < len(pairs):
         pairs = random.Random(seed).sample(pairs, limit)
     judge_obj = _build_judge(judge, profile, judge_arg, 0, coherence)
@@ -267,7 +244,7 @@ def _validate_labelled(data: Path | None, judge: str, profile: Path | None, judg
             "limit": limit, "seed": seed}
     bar = _Bar(not quiet, len(pairs))
     with bar.progress:
-        return with_judge(judge_obj, lambda: validate_labelled(judge_obj, pairs, data=info, on_judgment=bar.advance))
+        return with_judge(judge_obj, lambda: vj.validate_labelled(judge_obj, pairs, data=info, on_judgment=bar.advance))
 
 
 def _group_name(group: str) -> str:
@@ -277,7 +254,7 @@ def _group_name(group: str) -> str:
         return group
 
 
-def _agreement_table(title: str, groups: Sequence[GroupAgreement]) -> Table:
+def _agreement_table(title: str, groups: Sequence[vj.GroupAgreement]) -> Table:
     """Accuracy and macro-F1 of a group next to the majority-label baseline; fits 80 columns."""
     table = Table(title=title, caption="baseline: always the group's most common human label (shown)")
     table.add_column("group", no_wrap=True, max_width=24)
@@ -289,7 +266,7 @@ def _agreement_table(title: str, groups: Sequence[GroupAgreement]) -> Table:
     return table
 
 
-def print_labelled_report(report: LabelledReport) -> None:
+def print_labelled_report(report: vj.LabelledReport) -> None:
     """Print the agreement of a judge's verdicts with labelled records, per system, path and dimension."""
     d = report.data
     console.print(_agreement_table(f"agreement with human labels: {d.get('n_records')} records of "
@@ -314,7 +291,7 @@ def print_labelled_report(report: LabelledReport) -> None:
                  f"{report.n_unparsable} unreadable verdicts; {report.seconds_per_record:.2f} s per record")
 
 
-def _print_profile(profile: JudgeCalibration, path: Path) -> None:
+def _print_profile(profile: vj.JudgeCalibration, path: Path) -> None:
     table = Table(title=f"judge calibration {profile.profile_id} for {profile.judge_spec}")
     table.add_column("dimension", no_wrap=True)
     table.add_column("label", no_wrap=True)
@@ -351,19 +328,19 @@ def calibrate_cmd(
     """Calibrate a judge on labelled examples: in-context exemplars and per-value thresholds."""
     _check_format(fmt, ("touche23", "jsonl"))
     if fmt == "touche23":
-        examples = touche_examples(read_touche(data, split), per_value, values=_values(value), seed=seed)
+        examples = vj.touche_examples(vj.read_touche(data, split), per_value, values=_values(value), seed=seed)
         source = {"dataset": "touche23-valueeval", "path": str(data), "split": split, "per_value": per_value}
     else:
-        examples = load_labelled_examples(data)
+        examples = vj.load_labelled_examples(data)
         source = {"dataset": "jsonl", "path": str(data)}
     source["n_examples"] = len(examples)
     judge_obj = _build_judge(judge, None, judge_arg, 0)
     bar = _Bar(not as_json, None, "calibrating")
     with bar.progress:
-        profile = with_judge(judge_obj, lambda: calibrate(
+        profile = with_judge(judge_obj, lambda: vj.calibrate(
             judge_obj, examples, exemplars_per_label=exemplars, max_validation=max_validation, seed=seed,
             source=source, on_judgment=bar.advance))
-    path = save_profile(profile, out)
+    path = vj.save_profile(profile, out)
     if as_json:
         print_json(profile.model_dump(mode="json", by_alias=True))
         return

@@ -21,10 +21,11 @@ from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, print_json
 from valuecompass.cli.scores import print_result, result_json
 from valuecompass.errors import ModelError
 from valuecompass.models import DEFAULT_MODEL, check_model_options, get_model
-from valuecompass.judge import DEFAULT_JUDGE, Judge, make_judge
+from valuecompass.judge import DEFAULT_JUDGE
 from valuecompass.pipeline import DEFAULT_CAT
 
 if TYPE_CHECKING:
+    from valuecompass.judge import Judge
     from valuecompass.pipeline import FixedFormConfig, FixedFormEvaluation, FixedFormResult, RunnerOptions
     from valuecompass.pipeline import Progress as RunProgress
     from valuecompass.pipeline.judging import JudgeStats
@@ -198,6 +199,7 @@ def run(
 
     Everything is stored as it arrives; rerun the same command to resume.
     """
+    from valuecompass.judge import make_judge
     from valuecompass.pipeline import RunRequest
 
     options = recorded_options(parse_model_args(model_arg))

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from valuecompass._hashing import content_hash
 from valuecompass.errors import JudgeError
 from valuecompass.frameworks import get_dimension
+from valuecompass.judge._defaults import DEFAULT_JUDGE
 from valuecompass.judge._keyed import Asked, KeyedSettings, RubricMode, keyed_verdict
 from valuecompass.judge._parse import LabelProbs, decide, label_probs, parse_text, read_reasoned
 from valuecompass.judge._profile import JudgeCalibration, load_profile
@@ -26,8 +27,6 @@ from valuecompass.models import GenerateConfig, Message, ModelAPI, ModelOutput, 
 
 log = logging.getLogger(__name__)
 
-#: The default judge: the embedded Qwen2.5-1.5B model.
-DEFAULT_JUDGE = "local/qwen2.5-1.5b"
 #: Providers that run in-process with llama.cpp, where the judge turns on prefix-cache reuse.
 _LLAMA_PROVIDERS = ("local", "gguf")
 

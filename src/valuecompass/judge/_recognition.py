@@ -18,17 +18,11 @@ from typing import Any
 
 from valuecompass._hashing import content_hash
 from valuecompass.errors import JudgeError
+from valuecompass.judge._defaults import RECOGNISER_PREFIX
 from valuecompass.judge._types import JudgeIdentity, JudgeRequest, Judgment
 
-#: The judge spec prefix that selects a recogniser: ``recogniser`` or ``recogniser/NAME``.
-RECOGNISER_PREFIX = "recogniser"
 #: Texts per batch (progress is reported after each).
 _BATCH = 64
-
-
-def is_recogniser_spec(spec: str) -> bool:
-    """Whether ``spec`` names a recogniser rather than a judge model."""
-    return spec == RECOGNISER_PREFIX or spec.startswith(RECOGNISER_PREFIX + "/")
 
 
 class RecogniserJudge:

@@ -14,12 +14,13 @@ import enum
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
-
-import numpy as np
+from typing import TYPE_CHECKING, TypeVar
 
 from valuecompass.errors import ModelCallError, ValueCompassError
 from valuecompass.models._types import GenerateConfig, Message, ModelAPI, ModelOutput
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -62,6 +63,8 @@ class RetryPolicy:
 
     def rng(self) -> np.random.Generator:
         """A fresh jitter generator from :attr:`seed`."""
+        import numpy as np  # here, not up front: the command line starts without numpy
+
         return np.random.default_rng(self.seed)
 
     def delay(self, attempt: int, retry_after: float | None, rng: np.random.Generator) -> float:
