@@ -27,7 +27,8 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 #: Modules (with their submodules) that no help screen needs.
-HEAVY = ("fastapi", "uvicorn", "openai", "llama_cpp", "sklearn", "onnxruntime", "tokenizers", "valuecompass.recognise",
+HEAVY = ("numpy", "fastapi", "uvicorn", "openai", "llama_cpp", "sklearn", "onnxruntime", "tokenizers",
+         "valuecompass.recognise",
          "valuecompass.leaderboard", "valuecompass.pipeline._adaptive",
          "valuecompass.pipeline._bank", "valuecompass.pipeline._fixed_form", "valuecompass.pipeline._runner",
          "valuecompass.validity._workflow", "valuecompass.itemgen")

@@ -19,22 +19,8 @@ from valuecompass.cli._common import (
     print_table,
 )
 from valuecompass.errors import ValueCompassError
-from valuecompass.metric import (
-    DEFAULT_PROFILE_ID,
-    MATRIX_METHODS,
-    Z95,
-    DimScore,
-    ValueProfile,
-    align_models,
-    bootstrap_alignment,
-    cosine_view,
-    get_profile,
-    list_profiles,
-    load_scores_file,
-    similarity_matrix,
-    similarity_view,
-    spearman_view,
-)
+from valuecompass import metric as vm  # the package's names load on first use: help needs none of them
+from valuecompass.metric import DEFAULT_PROFILE_ID, MATRIX_METHODS, Z95
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +35,7 @@ SEED_OPTION = typer.Option(0, "--seed", help="Seed of the bootstrap.")
 
 
 def load_model_scores(store_path: str | Path | None, run_ids: Sequence[str], method: str | None = None,
-                      judge: str | None = None) -> dict[str, dict[str, DimScore]]:
+                      judge: str | None = None) -> dict[str, dict[str, vm.DimScore]]:
     """Per-dimension scores of evaluated models, read through the store's one results reader.
 
     One model per model spec (the run the reader's rule picks), or one per given run
@@ -80,20 +66,20 @@ def load_model_scores(store_path: str | Path | None, run_ids: Sequence[str], met
         log.warning("models scored only by another method or judge are not included: %s",
                     ", ".join(f"{n} under {k}" for k, n in sorted(found.hidden.items())))
     specs = [r.run.model_spec for r in found.results]
-    table: dict[str, dict[str, DimScore]] = {}
+    table: dict[str, dict[str, vm.DimScore]] = {}
     for r in found.results:
         label = r.run.model_spec if specs.count(r.run.model_spec) == 1 else f"{r.run.model_spec} [{r.run.run_id[:8]}]"
-        table[label] = {d: DimScore(row.score, row.se or 0.0) for d, row in r.scores.items()}
+        table[label] = {d: vm.DimScore(row.score, row.se or 0.0) for d, row in r.scores.items()}
     return table
 
 
 def _scores(scores_file: Path | None, store: Path | None, runs: list[str], method: str | None = None,
-            judge: str | None = None) -> dict[str, dict[str, DimScore]]:
+            judge: str | None = None) -> dict[str, dict[str, vm.DimScore]]:
     if scores_file is not None:
         if runs or method or judge:
             raise ValueCompassError("--run, --score-method and --judge choose scores from the store and cannot be "
                                     "combined with --scores", "drop them, or drop --scores")
-        return load_scores_file(scores_file)
+        return vm.load_scores_file(scores_file)
     return load_model_scores(store, runs, method=method, judge=judge)
 
 
@@ -101,16 +87,16 @@ def _fmt(x: float, digits: int = 1) -> str:
     return "n/a" if math.isnan(x) else f"{x:.{digits}f}"
 
 
-def _ranking(table: dict[str, dict[str, DimScore]], profile: ValueProfile, on_missing: str, n_boot: int,
+def _ranking(table: dict[str, dict[str, vm.DimScore]], profile: vm.ValueProfile, on_missing: str, n_boot: int,
              seed: int) -> list[dict]:
     rows = []
-    for a in align_models(table, profile, on_missing=on_missing):  # type: ignore[arg-type]
+    for a in vm.align_models(table, profile, on_missing=on_missing):  # type: ignore[arg-type]
         low, high = a.low, a.high
         if n_boot > 0 and not a.missing:
-            boot = bootstrap_alignment(table[a.model], profile.weights, n_boot=n_boot, rng=seed)
+            boot = vm.bootstrap_alignment(table[a.model], profile.weights, n_boot=n_boot, rng=seed)
             low, high = boot.low, boot.high
-        rho = spearman_view(table[a.model], profile, model=a.model)
-        cos = cosine_view(table[a.model], profile, model=a.model)
+        rho = vm.spearman_view(table[a.model], profile, model=a.model)
+        cos = vm.cosine_view(table[a.model], profile, model=a.model)
         rows.append({"model": a.model, "align": a.value, "se": a.se, "low": low, "high": high,
                      "spearman": rho.value, "cosine": cos.value, "missing": list(a.missing)})
     return rows
@@ -125,8 +111,9 @@ def _print_matrix(matrix_rows: list[list[str]], models: list[str], profiles: lis
         print_table(title, ["model", *profiles], [[m, *matrix_rows[i]] for i, m in enumerate(models)])
 
 
-def _matrix(table: dict[str, dict[str, DimScore]], profiles: list[ValueProfile], method: str, as_json: bool) -> None:
-    m = similarity_matrix(table, profiles, method)  # type: ignore[arg-type]
+def _matrix(table: dict[str, dict[str, vm.DimScore]], profiles: list[vm.ValueProfile], method: str,
+            as_json: bool) -> None:
+    m = vm.similarity_matrix(table, profiles, method)  # type: ignore[arg-type]
     if as_json:
         print_json({"method": m.method, "models": m.models, "profiles": m.profiles,
                     "values": [[None if math.isnan(v) else v for v in row] for row in m.values]})
@@ -137,10 +124,10 @@ def _matrix(table: dict[str, dict[str, DimScore]], profiles: list[ValueProfile],
     _print_matrix(cells, list(m.models), list(m.profiles), title)
 
 
-def _matrix_profiles(refs: list[str], system: str, home: Path | None) -> list[ValueProfile]:
+def _matrix_profiles(refs: list[str], system: str, home: Path | None) -> list[vm.ValueProfile]:
     if refs:
-        return [get_profile(r, home=home) for r in refs]
-    profiles = list(list_profiles(system=system, kind="country", home=home))
+        return [vm.get_profile(r, home=home) for r in refs]
+    profiles = list(vm.list_profiles(system=system, kind="country", home=home))
     if not profiles:
         raise ValueCompassError(f"no country profiles for system {system!r}", "give profiles with --profile")
     return profiles
@@ -174,7 +161,7 @@ def align(
         return
     if len(profile) > 1:
         raise ValueCompassError("a ranking takes one --profile", "give one profile, or add --matrix")
-    p = get_profile(profile[0] if profile else DEFAULT_PROFILE_ID, home=home)
+    p = vm.get_profile(profile[0] if profile else DEFAULT_PROFILE_ID, home=home)
     rows = _ranking(table, p, on_missing, n_boot, seed)
     if as_json:
         print_json({"profile": p.id, "profile_hash": p.content_hash, "interval": "bootstrap" if n_boot else "normal",
@@ -209,8 +196,8 @@ def match(
     if method not in ("spearman", "cosine"):
         raise ValueCompassError(f"unknown --method {method!r}", "use 'spearman' or 'cosine'")
     table = _scores(scores_file, store, runs, score_method, judge)
-    p = get_profile(profile, home=home)
-    views = [similarity_view(s, p, method, model=m, n_boot=n_boot, rng=seed) for m, s in table.items()]  # type: ignore[arg-type]
+    p = vm.get_profile(profile, home=home)
+    views = [vm.similarity_view(s, p, method, model=m, n_boot=n_boot, rng=seed) for m, s in table.items()]  # type: ignore[arg-type]
     views.sort(key=lambda v: (math.isnan(v.value), -v.value if not math.isnan(v.value) else 0.0, v.model))
     views = views[:top]
     if as_json:

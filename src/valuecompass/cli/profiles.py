@@ -8,21 +8,8 @@ import typer
 from rich.console import Console
 
 from valuecompass.cli._common import JSON_OPTION, console, print_json, print_table
-from valuecompass.metric import (
-    DEFAULT_TEMPERATURE,
-    PROFILE_KINDS,
-    QUESTIONNAIRE_SYSTEMS,
-    Questionnaire,
-    ValueProfile,
-    check_new_id,
-    get_profile,
-    list_profiles,
-    load_profile_file,
-    load_questionnaire,
-    profile_from_answers,
-    save_profile,
-    score_answers,
-)
+from valuecompass import metric as vm  # the package's names load on first use: help needs none of them
+from valuecompass.metric import DEFAULT_TEMPERATURE, PROFILE_KINDS, QUESTIONNAIRE_SYSTEMS
 
 profiles_app = typer.Typer(help="Value profiles: uniform presets, countries, your own (quiz), custom files.",
                            no_args_is_help=True)
@@ -31,7 +18,7 @@ HOME_OPTION = typer.Option(None, "--home", help="User data dir for saved profile
                            "or the platform's user data dir).", show_default=False)
 
 
-def _top(profile: ValueProfile, n: int = 3) -> str:
+def _top(profile: vm.ValueProfile, n: int = 3) -> str:
     return ", ".join(f"{d} {w:.2f}" for d, w in profile.top(n) if w > 0)
 
 
@@ -43,7 +30,7 @@ def list_cmd(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List packaged and saved profiles."""
-    profiles = list_profiles(system=system, kind=kind, home=home)
+    profiles = vm.list_profiles(system=system, kind=kind, home=home)
     if as_json:
         print_json([{"id": p.id, "name": p.name, "system": p.system, "kind": p.kind, "version": p.version,
                      "content_hash": p.content_hash, "weights": p.weights} for p in profiles])
@@ -56,7 +43,7 @@ def list_cmd(
 def show(ident: str = typer.Argument(..., metavar="ID", help="A profile id or a profile file."),
          home: Path | None = HOME_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Show one profile: its source, and each dimension's priority and weight."""
-    profile = get_profile(ident, home=home)
+    profile = vm.get_profile(ident, home=home)
     if as_json:
         print_json(profile.model_dump(mode="json"))
         return
@@ -77,7 +64,7 @@ def _prompt_answer(out: Console, text: str, lo: int, hi: int) -> int:
         out.print(f"[red]please answer with a whole number from {lo} to {hi}[/red]")
 
 
-def _ask(q: Questionnaire, out: Console) -> dict[str, int]:
+def _ask(q: vm.Questionnaire, out: Console) -> dict[str, int]:
     answers: dict[str, int] = {}
     lo, hi = q.scale_range
     total = len(q.items)
@@ -103,14 +90,14 @@ def quiz(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Answer a short questionnaire in the terminal and get your own value profile."""
-    q = load_questionnaire(system)
+    q = vm.load_questionnaire(system)
     answers = _ask(q, Console(stderr=True) if as_json else console)  # --json: stdout holds only the JSON
-    scores = score_answers(q, answers)
-    profile = profile_from_answers(q, answers, name=save or "me", temperature=temperature)
+    scores = vm.score_answers(q, answers)
+    profile = vm.profile_from_answers(q, answers, name=save or "me", temperature=temperature)
     path = None
     if save:
-        check_new_id(profile)
-        path = save_profile(profile, home=home)
+        vm.check_new_id(profile)
+        path = vm.save_profile(profile, home=home)
     if as_json:
         print_json({"answers": answers, "raw": scores.raw, "centred": scores.centred, "warnings": scores.warnings,
                     "profile": profile.model_dump(mode="json"), "saved_to": str(path) if path else None})
@@ -131,9 +118,9 @@ def quiz(
 def import_cmd(path: Path = typer.Argument(..., help="A profile file (.yaml, .json or .csv)."),
                home: Path | None = HOME_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Validate a custom profile file and save it among your profiles."""
-    profile = load_profile_file(path)
-    check_new_id(profile)
-    saved = save_profile(profile, home=home)
+    profile = vm.load_profile_file(path)
+    vm.check_new_id(profile)
+    saved = vm.save_profile(profile, home=home)
     if as_json:
         print_json({"id": profile.id, "saved_to": str(saved), "profile": profile.model_dump(mode="json")})
         return

@@ -16,76 +16,27 @@ Example:
     >>> a = weighted_alignment(scores, p.weights)
     >>> a.value, round(a.se, 3)
     (70.0, 1.414)
+
+Names are imported on first use (see :mod:`valuecompass._lazy`): the command line starts without numpy.
 """
 
-from valuecompass.metric._align import (
-    Z95,
-    Alignment,
-    BootstrapInterval,
-    OnMissing,
-    align_models,
-    bootstrap_alignment,
-    resample_scores,
-    weighted_alignment,
-)
-from valuecompass.metric._files import HOME_ENV, load_profile_file, profiles_dir, save_profile, user_profiles
-from valuecompass.metric._profiles import (
-    PROFILE_KINDS,
-    ProfileKind,
-    ValueProfile,
-    build_profile,
-    slugify,
-    uniform_profile,
-)
-from valuecompass.metric._questionnaire import (
-    QUESTIONNAIRE_SYSTEMS,
-    QuestionItem,
-    Questionnaire,
-    QuestionnaireScores,
-    load_questionnaire,
-    load_questionnaire_file,
-    profile_from_answers,
-    score_answers,
-)
-from valuecompass.metric._registry import (
-    DEFAULT_PROFILE_ID,
-    CountryTable,
-    check_new_id,
-    country_profiles_from_table,
-    get_profile,
-    list_profiles,
-    load_country_table,
-    packaged_profiles,
-    uniform_presets,
-)
-from valuecompass.metric._scores import DimScore, ModelScores, ScoreTable, check_score_table, load_scores_file
-from valuecompass.metric._space import (
-    MATRIX_METHODS,
-    SimilarityMatrix,
-    SpacePoint,
-    ValueSpace,
-    ipsatize,
-    similarity_matrix,
-    value_space,
-)
-from valuecompass.metric._views import Similarity, cosine, cosine_view, similarity_view, spearman, spearman_view
-from valuecompass.metric._weights import (
-    DEFAULT_TEMPERATURE,
-    softmax_weights,
-    system_dimensions,
-    validate_priorities,
-    validate_weights,
-)
+from valuecompass._lazy import lazy_exports
 
-__all__ = [
-    "DEFAULT_PROFILE_ID", "DEFAULT_TEMPERATURE", "HOME_ENV", "MATRIX_METHODS", "PROFILE_KINDS",
-    "QUESTIONNAIRE_SYSTEMS", "Z95", "Alignment", "BootstrapInterval", "CountryTable", "DimScore", "ModelScores",
-    "OnMissing", "ProfileKind", "QuestionItem", "Questionnaire", "QuestionnaireScores", "ScoreTable", "Similarity",
-    "SimilarityMatrix", "SpacePoint", "ValueProfile", "ValueSpace", "align_models", "bootstrap_alignment",
-    "build_profile", "check_new_id", "check_score_table", "cosine", "cosine_view", "country_profiles_from_table",
-    "get_profile", "ipsatize", "list_profiles", "load_country_table", "load_profile_file", "load_questionnaire",
-    "load_questionnaire_file", "load_scores_file", "packaged_profiles", "profile_from_answers", "profiles_dir",
-    "resample_scores", "save_profile", "score_answers", "similarity_matrix", "similarity_view", "slugify",
-    "softmax_weights", "spearman", "spearman_view", "system_dimensions", "uniform_presets", "uniform_profile",
-    "user_profiles", "validate_priorities", "validate_weights", "value_space", "weighted_alignment",
-]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "_defaults": ["DEFAULT_PROFILE_ID", "DEFAULT_TEMPERATURE", "MATRIX_METHODS", "PROFILE_KINDS", "QUESTIONNAIRE_SYSTEMS",
+                  "Z95"],
+    "_align": ["Alignment", "BootstrapInterval", "OnMissing", "align_models", "bootstrap_alignment",
+        "resample_scores", "weighted_alignment"],
+    "_files": ["HOME_ENV", "load_profile_file", "profiles_dir", "save_profile", "user_profiles"],
+    "_profiles": ["ProfileKind", "ValueProfile", "build_profile", "slugify", "uniform_profile"],
+    "_questionnaire": ["QuestionItem", "Questionnaire", "QuestionnaireScores",
+        "load_questionnaire", "load_questionnaire_file", "profile_from_answers", "score_answers"],
+    "_registry": ["CountryTable", "check_new_id", "country_profiles_from_table", "get_profile",
+        "list_profiles", "load_country_table", "packaged_profiles", "uniform_presets"],
+    "_scores": ["DimScore", "ModelScores", "ScoreTable", "check_score_table", "load_scores_file"],
+    "_space": ["SimilarityMatrix", "SpacePoint", "ValueSpace", "ipsatize", "similarity_matrix",
+        "value_space"],
+    "_views": ["Similarity", "cosine", "cosine_view", "similarity_view", "spearman", "spearman_view"],
+    "_weights": ["softmax_weights", "system_dimensions", "validate_priorities",
+        "validate_weights"],
+})

@@ -9,13 +9,12 @@ from typing import Literal
 
 import numpy as np
 
+from valuecompass.metric._defaults import Z95
 from valuecompass.errors import ValueCompassError
 from valuecompass.metric._profiles import ValueProfile
 from valuecompass.metric._scores import DimScore, ModelScores, ScoreTable, check_dim_score
 
 OnMissing = Literal["error", "renormalise"]
-#: Two-sided 95% normal quantile, the default interval width.
-Z95 = 1.959963984540054
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from valuecompass.metric._defaults import PROFILE_KINDS
 from valuecompass._hashing import content_hash
 from valuecompass.errors import ProfileError
 from valuecompass.frameworks import SystemId
@@ -21,7 +22,6 @@ from valuecompass.metric._weights import (
 )
 
 ProfileKind = Literal["uniform", "country", "personal", "custom"]
-PROFILE_KINDS: tuple[str, ...] = ("uniform", "country", "personal", "custom")
 _ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 
 

@@ -21,6 +21,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from valuecompass.metric._defaults import QUESTIONNAIRE_SYSTEMS
 from valuecompass._datafiles import read_yaml, validation_summary
 from valuecompass._hashing import content_hash
 from valuecompass.errors import DataFileError, ProfileError
@@ -133,7 +134,6 @@ class Questionnaire(_Frozen):
         return next(p for p in self.parts if p.id == part_id)
 
 
-QUESTIONNAIRE_SYSTEMS: tuple[str, ...] = ("schwartz", "mft")
 
 
 def load_questionnaire_file(path: str | Path) -> Questionnaire:

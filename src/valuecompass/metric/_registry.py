@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from valuecompass.metric._defaults import DEFAULT_PROFILE_ID
 from valuecompass._datafiles import read_yaml, validation_summary
 from valuecompass.errors import DataFileError, ProfileError
 from valuecompass.frameworks import get_system, load_systems
@@ -21,8 +22,6 @@ from valuecompass.metric._profiles import (
 )
 from valuecompass.metric._weights import DEFAULT_TEMPERATURE
 
-#: The original site's default profile: equal weight on the Self-transcendence values.
-DEFAULT_PROFILE_ID = "uniform-self_transcendence"
 
 
 class CountryRow(BaseModel):

@@ -9,6 +9,7 @@ from typing import Literal
 
 import numpy as np
 
+from valuecompass.metric._defaults import MATRIX_METHODS
 from valuecompass.errors import ValueCompassError
 from valuecompass.metric._align import weighted_alignment
 from valuecompass.metric._profiles import ValueProfile
@@ -17,7 +18,6 @@ from valuecompass.metric._views import similarity_view
 from valuecompass.metric._weights import system_dimensions
 
 MatrixMethod = Literal["spearman", "cosine", "align"]
-MATRIX_METHODS: tuple[str, ...] = ("spearman", "cosine", "align")
 
 
 @dataclass(frozen=True)

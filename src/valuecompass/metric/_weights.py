@@ -25,11 +25,10 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from valuecompass.metric._defaults import DEFAULT_TEMPERATURE
 from valuecompass.errors import ProfileError
 from valuecompass.frameworks import all_dimensions, get_system
 
-#: Default softmax temperature, in scale points of the priority instrument.
-DEFAULT_TEMPERATURE = 1.0
 
 
 def system_dimensions(system: str) -> tuple[str, ...]:
