@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         "name": args.name or args.out.name, "version": 1, "values": list(SCHWARTZ_VALUES), "categories": categories,
         "category_values": dict(TOUCHE_TO_SCHWARTZ), "thresholds": fitted.thresholds,
         "vocabulary": list(fitted.vocabulary),
-        "tfidf": {k: v for k, v in DEFAULT_HYPERPARAMETERS["tfidf"].items()},
+        "tfidf": dict(DEFAULT_HYPERPARAMETERS["tfidf"]),
         "encoder": encoder_files().identity(), "hyperparameters": DEFAULT_HYPERPARAMETERS,
         "training": {"data": "Touché23-ValueEval (CC BY 4.0, doi:10.5281/zenodo.6814563)", "split": args.split,
                      "n": len(arguments), "limit": args.limit, "seed": args.seed,

@@ -89,7 +89,10 @@ def test_a_one_megabyte_text_is_read_from_its_start_and_marked_truncated(recogni
     assert len(long) > 1_000_000 > MAX_CHARS
     r = recogniser.recognise([long])[0]
     assert r.truncated
-    assert recogniser.encoder.token_count(long) > MAX_TOKENS
+    assert recogniser.encoder.truncated([long, start]) == [True, False]
+    assert recogniser.recognise([long.encode()])[0].truncated  # long UTF-8 bytes are read the same way
+    just_over = "word " * (MAX_TOKENS + 10)  # short in characters, over the encoder's tokens
+    assert len(just_over) < MAX_CHARS and recogniser.recognise([just_over])[0].truncated
     short = recogniser.recognise([start])[0]
     assert not short.truncated
 

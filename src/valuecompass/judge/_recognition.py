@@ -13,13 +13,17 @@ words to it, so its verdicts carry no signs of injection.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from valuecompass._hashing import content_hash
 from valuecompass.errors import JudgeError
 from valuecompass.judge._defaults import RECOGNISER_PREFIX
 from valuecompass.judge._types import JudgeIdentity, JudgeRequest, Judgment
+
+if TYPE_CHECKING:
+    from valuecompass.recognise import Recognition
 
 #: Texts per batch (progress is reported after each).
 _BATCH = 64
@@ -110,33 +114,30 @@ class RecogniserJudge:
             JudgeError: for a keyed request or a dimension the recogniser does not know.
             RecogniserError: for an empty or undecodable text.
         """
-        for r in requests:
+        wanted: dict[str, list[int]] = {}  # each distinct text -> the requests about it
+        for i, r in enumerate(requests):
             self._check(r)
-        texts = list(dict.fromkeys(r.text for r in requests))
-        wanted: dict[str, list[JudgeRequest]] = {}
-        for r in requests:
-            wanted.setdefault(r.text, []).append(r)
-        out: dict[int, Judgment] = {}
-        index = {id(r): i for i, r in enumerate(requests)}
+            wanted.setdefault(r.text, []).append(i)
+        texts = list(wanted)
+        out: list[Judgment | None] = [None] * len(requests)
         for start in range(0, len(texts), _BATCH):
             batch = texts[start:start + _BATCH]
-            began = asyncio.get_running_loop().time()
+            began = time.perf_counter()
             found = await asyncio.to_thread(self.recogniser.recognise, batch)
-            seconds = (asyncio.get_running_loop().time() - began) / max(1, sum(len(wanted[t]) for t in batch))
+            seconds = (time.perf_counter() - began) / sum(len(wanted[t]) for t in batch)
             for text, reading in zip(batch, found):
                 self._categories[text] = reading.categories
-                for r in wanted[text]:
-                    j = self._judgment(r, reading, seconds)
-                    out[index[id(r)]] = j
+                for i in wanted[text]:
+                    out[i] = j = self._judgment(requests[i], reading, seconds)
                     if on_judgment is not None:
                         on_judgment(j)
-        return [out[i] for i in range(len(requests))]
+        return [j for j in out if j is not None]
 
-    def _judgment(self, request: JudgeRequest, reading: Any, seconds: float) -> Judgment:
+    def _judgment(self, request: JudgeRequest, reading: Recognition, seconds: float) -> Judgment:
         card = self.recogniser.card
         p = reading.values[request.dimension]
         threshold = card.thresholds["values"][card.values.index(request.dimension)]
-        label = "supports" if p >= threshold else "unrelated"
+        label = "supports" if request.dimension in reading.predicted else "unrelated"
         return Judgment(key=request.key, dimension=request.dimension, label=label, status="ok",
                         probabilities={"supports": p, "unrelated": 1.0 - p, "opposes": 0.0},
                         probability_source="classifier", judge_id=self.judge_id, template_hash=self.template_hash,

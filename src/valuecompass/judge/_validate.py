@@ -26,11 +26,11 @@ from valuecompass.judge._recognition import RecogniserJudge
 from valuecompass.judge._touche import SCHWARTZ_VALUES, ToucheArgument
 from valuecompass.judge._types import JudgeIdentity, JudgeRequest, Judgment
 
-#: SemEval-2023 Task 4 figures on the 20 level-2 categories (test set), for orientation only:
-#: they are not directly comparable with macro-F1 over the 10 basic values.
 #: Either kind of judge: an LLM judge or the recogniser.
 AnyJudge = Judge | RecogniserJudge
 
+#: SemEval-2023 Task 4 figures on the 20 level-2 categories (test set), for orientation only:
+#: they are not directly comparable with macro-F1 over the 10 basic values.
 SEMEVAL_REFERENCE: dict[str, float] = {"best team macro-F1 (20 categories)": 0.56,
                                        "BERT baseline macro-F1 (20 categories)": 0.42}
 

@@ -137,7 +137,7 @@ class StoreReader:
             hidden: dict[str, int] = {}
             chosen: dict[str, Any] = {}
             if estimates:  # the store's own rule picks the method, the judge and each model's run
-                records = [run_from_row(_Row(r)) for r in runs]
+                records = [run_from_row(r) for r in runs]  # type: ignore[arg-type] - a row as a dict
                 method, judge, chosen, hidden = choose_model_runs(records, estimates, method=method, judge=judge)
             est = conn.execute("SELECT * FROM estimates WHERE method = ? AND judge_id = ?",
                                (method or "", judge or "")).fetchall()
@@ -270,10 +270,6 @@ _JUDGMENTS_SQL = """
 SELECT g.* FROM judgments g JOIN run_jobs j ON g.response_key = j.job_key
 WHERE j.run_id = :run ORDER BY g.created
 """
-
-
-class _Row(dict):
-    """A run row as the store's row reader takes it (mapping access by column name, ``keys()``)."""
 
 
 def _group_runs(runs: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from valuecompass.models import ModelAPI, ModelOutput
+from valuecompass.models import ErrorKind, ModelAPI, ModelOutput, RetryPolicy, retry_call
 from valuecompass.pipeline._jobs import Job
 from valuecompass.pipeline._progress import Progress, ProgressCallback
-from valuecompass.models._retry import ErrorKind, RetryPolicy, retry_call
 from valuecompass.pipeline._retry import first_leaf
 from valuecompass.store import ResponseRecord, Store
 

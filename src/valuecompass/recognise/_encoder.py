@@ -116,13 +116,9 @@ class Encoder:
         options.log_severity_level = 3
         self._session = ort.InferenceSession(str(self.files.onnx), options, providers=["CPUExecutionProvider"])
 
-    def token_count(self, text: str) -> int:
-        """Tokens of ``text`` before truncation (special tokens included)."""
-        self._tok.no_truncation()
-        try:
-            return len(self._tok.encode(text).ids)
-        finally:
-            self._tok.enable_truncation(MAX_TOKENS)
+    def truncated(self, texts: Sequence[str]) -> list[bool]:
+        """Whether each text is longer than the :data:`MAX_TOKENS` the encoder reads."""
+        return [bool(e.overflowing) for e in self._tok.encode_batch(list(texts))]
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts``: an array of shape (len(texts), 384), float32."""

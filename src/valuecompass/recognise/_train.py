@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from valuecompass.recognise._weights import linear_probabilities
+
 #: Hyperparameters of ``minilm-tfidf-v1``: chosen by grouped cross-validation on the training split.
 DEFAULT_HYPERPARAMETERS: dict[str, Any] = {
     "emb_C": 0.003, "tfidf_C": 1.0, "class_weight": "balanced", "folds": 5, "max_iter": 3000,
@@ -70,10 +72,6 @@ def _fit(x: Any, y: np.ndarray, c: float, hp: dict[str, Any]) -> tuple[np.ndarra
     return np.array(coefs, dtype=np.float32), np.array(intercepts, dtype=np.float32)
 
 
-def _prob(x: Any, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(np.asarray(x @ coef.T) + intercept, -50, 50)))
-
-
 def _views(texts: Sequence[str], embeddings: np.ndarray, hp: dict[str, Any]) -> tuple[Any, ...]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -100,7 +98,7 @@ def _fit_predict(texts: Sequence[str], emb: np.ndarray, labels: dict[str, np.nda
         ct, it = _fit(x_tfidf, y, hp["tfidf_C"], hp)
         arrays.update({f"emb_coef_{ls}": ce, f"emb_intercept_{ls}": ie, f"tfidf_coef_{ls}": ct,
                        f"tfidf_intercept_{ls}": it})
-        probs[ls] = (_prob(t_emb, ce, ie) + _prob(t_tfidf, ct, it)) / 2
+        probs[ls] = (linear_probabilities(t_emb, ce, ie) + linear_probabilities(t_tfidf, ct, it)) / 2
     arrays["_vocabulary"] = np.array(vec.get_feature_names_out())
     return arrays, probs
 
