@@ -3,6 +3,6 @@
 # Extra arguments go to pytest (e.g. -m "not slow" for the fast tests only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --ecosystem
 bash scripts/setup_browser.sh
 exec .venv/bin/python -m pytest "$@"

@@ -14,7 +14,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "valuecompass"
 
 #: The stages in the order data flows through them (README, "Layout"); a stage may import only earlier ones.
 STAGES = ("frameworks", "items", "models", "itemgen", "recognise", "judge", "irt", "cat", "metric", "store",
-          "pipeline", "validity", "leaderboard", "cli", "__main__")
+          "pipeline", "validity", "ecosystem", "leaderboard", "cli", "__main__")
 #: Shared helpers any stage may use (they import no stage).
 COMMON = ("errors", "_datafiles", "_hashing", "_redact", "_lazy", "__init__")
 MAX_LINES = 400

@@ -5,7 +5,7 @@ An independent, open implementation of the Value Compass Leaderboard design
 in one direction::
 
     frameworks -> items -> models -> itemgen -> recognise -> judge -> irt/cat -> metric
-    -> store -> pipeline -> validity -> leaderboard/cli
+    -> store -> pipeline -> validity -> ecosystem -> leaderboard/cli
 """
 
 from __future__ import annotations

@@ -94,3 +94,7 @@ class ProfileError(ValueCompassError):
     """A value profile or its weights are invalid."""
 
     exit_code = 2
+
+
+class EcosystemError(ValueCompassError):
+    """An ecosystem adapter cannot run: its extra is not installed, or a log or export is not what it expects."""

@@ -23,8 +23,8 @@ app = typer.Typer(
 
 #: Command modules, in the order their commands appear in --help.
 COMMAND_MODULES = (
-    "frameworks", "items", "models", "run", "runs", "judge", "scores", "validate", "profiles", "align", "leaderboard",
-    "store",
+    "frameworks", "items", "models", "run", "runs", "judge", "scores", "validate", "profiles", "align",
+    "leaderboard", "store", "imports", "export",
 )
 
 
