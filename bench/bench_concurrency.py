@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,16 +43,9 @@ from valuecompass.pipeline import FixedFormConfig, RunnerOptions, run_fixed_form
 from valuecompass.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the loopback server lives with the tests
 
-
-def _start_server(delay: float) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, "-m", "tests._servers", "--delay", str(delay)], cwd=ROOT,
-                            stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline().strip() if proc.stdout else ""
-    if not line.startswith("listening "):
-        proc.kill()
-        raise RuntimeError(f"loopback server did not start: {line!r}")
-    return proc, line.split(" ", 1)[1]
+from tests._servers import spawn_fault_server  # noqa: E402
 
 
 async def _raw_httpx(base_url: str, n: int, connections: int) -> float:
@@ -102,7 +94,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     ideal = args.connections / args.delay
-    proc, base_url = _start_server(args.delay)
+    proc, base_url = spawn_fault_server(args.delay, ROOT)
     raw_rates: list[float] = []
     full_rates: list[float] = []
     try:

@@ -286,6 +286,21 @@ def start_llama_server(model_file: Path, log_file: Path, startup_timeout_s: floa
     raise RuntimeError(f"llama.cpp server did not come up on port {port}:\n{tail}")
 
 
+def spawn_fault_server(delay: float, cwd: Path) -> tuple[subprocess.Popen, str]:
+    """Start ``python -m tests._servers --delay DELAY`` (a :class:`FaultServer` in its own process, for benchmarks).
+
+    Returns:
+        The process and its ``/v1`` URL.
+    """
+    proc = subprocess.Popen([sys.executable, "-m", "tests._servers", "--delay", str(delay)], cwd=cwd,
+                            stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline().strip() if proc.stdout else ""
+    if not line.startswith("listening "):
+        proc.kill()
+        raise RuntimeError(f"loopback server did not start: {line!r}")
+    return proc, line.split(" ", 1)[1]
+
+
 def main() -> None:
     """Serve a :class:`FaultServer` in the foreground (for benchmarks)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -23,7 +23,7 @@ app = typer.Typer(
 
 #: Command modules, in the order their commands appear in --help.
 COMMAND_MODULES = (
-    "frameworks", "items", "models", "run", "runs", "judge", "scores", "validate", "profiles", "align",
+    "frameworks", "items", "models", "run", "sweep", "runs", "judge", "scores", "validate", "profiles", "align",
     "leaderboard", "store", "imports", "export",
 )
 

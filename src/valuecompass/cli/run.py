@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, print_json
 from valuecompass.cli.scores import print_result, result_json
+from valuecompass.cli.sweep import EXECUTOR_OPTION, RAY_ADDRESS_OPTION, RAY_TASKS_OPTION, RAY_WORKERS_OPTION
 from valuecompass.errors import ModelError
 from valuecompass.models import DEFAULT_MODEL, check_model_options, get_model
 from valuecompass.judge import DEFAULT_JUDGE
@@ -144,7 +145,9 @@ _CALLS = "Sampling and model calls"
 
 
 def run(
-    model: str = typer.Option(DEFAULT_MODEL, "--model", "-m", help="Examinee, provider/model."),
+    model: list[str] = typer.Option([DEFAULT_MODEL], "--model", "-m",
+                                    help="Examinee, provider/model (repeatable: the models run concurrently, as a "
+                                         "sweep)."),
     system: list[str] = typer.Option([], "--system", "-s", help="Only this value system (repeatable)."),
     dimension: list[str] = typer.Option([], "--dimension", "-d", help="Only this dimension (repeatable)."),
     fixed: bool = typer.Option(False, "--fixed", help="A fixed form of seed items instead of adaptive testing."),
@@ -192,6 +195,10 @@ def run(
                                      help="Attempts per call before giving up."),
     model_arg: list[str] = typer.Option([], "--model-arg", "-M", rich_help_panel=_CALLS,
                                         help="Provider option KEY=VALUE (repeatable)."),
+    executor: str = EXECUTOR_OPTION,
+    ray_address: str = RAY_ADDRESS_OPTION,
+    ray_workers: int | None = RAY_WORKERS_OPTION,
+    ray_tasks_per_cpu: int = RAY_TASKS_OPTION,
     store: Path | None = STORE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -205,16 +212,32 @@ def run(
     options = recorded_options(parse_model_args(model_arg))
     if base_url:
         options["base_url"] = base_url
+    if len(model) > 1 or executor != "local" or ray_address or ray_workers or ray_tasks_per_cpu != 1:
+        from valuecompass.cli.sweep import run_sweep_cli
+        from valuecompass.pipeline import Sweep, SweepJudge, SweepModel
+
+        settings = dict(items=items, samples=samples, no_judge=no_judge, item_file=item_file, max_items=max_items,
+                        min_items=min_items, se=se, batch=batch, generate_items=generate_items, generator=generator,
+                        system_prompt=system_prompt, temperature=temperature, max_tokens=max_tokens, seed=seed,
+                        form_seed=form_seed, timeout=timeout, max_attempts=max_attempts)
+        run_sweep_cli(Sweep(models=tuple(SweepModel(model=m, options=options, max_connections=max_connections)
+                                         for m in model),
+                            judge=SweepJudge(model=judge, calibration=calibration),
+                            mode="fixed" if fixed else "adaptive",
+                            systems=tuple(system), dimensions=tuple(dimension), settings=settings), store, as_json,
+                      executor, ray_address, ray_workers, ray_tasks_per_cpu)
+        return
+    spec = model[0]
     request = RunRequest(
-        model=model, model_options=options, systems=tuple(system), dimensions=tuple(dimension), fixed=fixed,
+        model=spec, model_options=options, systems=tuple(system), dimensions=tuple(dimension), fixed=fixed,
         items=items, samples=samples, no_judge=no_judge, item_file=item_file, max_items=max_items,
         min_items=min_items, se=se, batch=batch, generate_items=generate_items, generator=generator, judge=judge,
         calibration=calibration, system_prompt=system_prompt, temperature=temperature, max_tokens=max_tokens,
         seed=seed, form_seed=form_seed, timeout=timeout, max_connections=max_connections,
         max_attempts=max_attempts)
-    check_model_options(model, options)  # bad specs, option values, files and endpoints fail before anything
+    check_model_options(spec, options)  # bad specs, option values, files and endpoints fail before anything
     check_model_options(judge, {})       # is stored (a run record opened now would be left failed)
-    get_model(model, **options).preflight()
+    get_model(spec, **options).preflight()
     if request.judged:
         get_model(judge).preflight()
     if not fixed:

@@ -40,4 +40,6 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "_progress": ["Progress", "ProgressCallback"],
     "_retry": ["ErrorKind", "RetryPolicy", "classify"],
     "_runner": ["Runner", "RunnerStats"],
+    "_sweep": ["ModelStatus", "Sweep", "SweepJudge", "SweepModel", "SweepProgress", "SweepResult", "load_sweep",
+               "run_sweep"],
 })
