@@ -139,3 +139,14 @@ def test_the_fault_injection_endpoint_under_ray(ray_env, fault_server, tmp_path:
     assert len(views) == 60 and len({v.response.job_key for v in views}) == 60
     assert sum(server.log.faults.values()) > 0  # faults were injected and retried
     assert all(n == 1 for n in server.log.answered.values()) and len(server.log.answered) == 60
+
+
+def test_a_worker_builds_each_model_and_judge_once() -> None:
+    from valuecompass.pipeline import RunRequest
+    from valuecompass.pipeline._ray_worker import _cached_judge, _cached_model
+
+    first = _cached_model("fake/echo", {"delay_s": 0.0})
+    assert _cached_model("fake/echo", {"delay_s": 0.0}) is first
+    assert _cached_model("fake/echo", {"delay_s": 0.1}) is not first
+    request = RunRequest(model="fake/echo", judge="fake/judge")
+    assert _cached_judge(request, {}) is _cached_judge(request, {})
