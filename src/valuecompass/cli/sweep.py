@@ -21,7 +21,6 @@ from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, print_json
 
 if TYPE_CHECKING:
     from valuecompass.pipeline import ModelStatus, Sweep, SweepProgress, SweepResult
-    from valuecompass.store import Store
 
 stderr = Console(stderr=True)
 stdout = Console()

@@ -31,7 +31,16 @@ from valuecompass.pipeline._adaptive import adaptive_run_record, chosen_dimensio
 from valuecompass.pipeline._fixed_form import load_items, prepare_run
 from valuecompass.pipeline._ray_worker import Snapshot, apply_write, dimension_task
 from valuecompass.pipeline._request import RunRequest
-from valuecompass.pipeline._sweep import ModelStatus, Sweep, SweepProgress, SweepResult, _message, _preflight, _refresh
+from valuecompass.pipeline._sweep import (
+    ModelStatus,
+    Sweep,
+    SweepProgress,
+    SweepResult,
+    _message,
+    _preflight,
+    _refresh,
+    started_at,
+)
 from valuecompass.pipeline.judging import is_self_judged, record_judge
 from valuecompass.pipeline.scoring import score_run
 from valuecompass.store import RunRecord, Store
@@ -189,7 +198,7 @@ def run_sweep_ray(sweep: Sweep, store: Store, *, address: str | None = None, num
     Returns:
         Every model's status; failures carry their error.
     """
-    since = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+    since = started_at()
     models = [_Model(r, ModelStatus(m.model, m.card.name if m.card and m.card.name else m.model))
               for r, m in zip(sweep.requests(), sweep.models, strict=True)]
     options = {**sweep.judge.options, **({"base_url": sweep.judge.base_url} if sweep.judge.base_url else {})}

@@ -32,6 +32,7 @@ from valuecompass.pipeline._runner import Runner
 from valuecompass.pipeline.judging import is_self_judged, judge_stored
 from valuecompass.store import (
     EstimateRecord,
+    OpenedRun,
     JudgmentRecord,
     PlannedJob,
     ResponseRecord,
@@ -39,9 +40,6 @@ from valuecompass.store import (
     Store,
     StoredItemParams,
 )
-
-#: Kinds of streamed writes, applied by the driver in the order they were made.
-WRITES = ("items", "jobs", "response", "judgments", "cat_state", "estimate")
 
 _MODELS: dict[str, ModelAPI] = {}
 _JUDGES: dict[str, Judge] = {}
@@ -77,7 +75,7 @@ class StreamingStore(Store):
         self._send("items", items)
         return out
 
-    def open_run(self, run: RunRecord, jobs: Sequence[PlannedJob] = ()):  # noqa: D102, ANN201
+    def open_run(self, run: RunRecord, jobs: Sequence[PlannedJob] = ()) -> OpenedRun:  # noqa: D102
         out = super().open_run(run, jobs)
         if jobs:
             self._send("jobs", list(jobs))
@@ -103,35 +101,35 @@ class StreamingStore(Store):
         self._send("estimate", estimate)
 
     def load(self, run: RunRecord, snapshot: Snapshot, replay: Sequence[tuple[str, Any]]) -> None:
-        """Fill the store (without streaming) with the snapshot, then the writes of earlier attempts."""
-        Store.insert_items(self, snapshot.items)
-        Store.open_run(self, run, snapshot.jobs)
+        """Fill the store with the snapshot, then the writes of earlier attempts (before streaming is on)."""
+        assert not self.streaming, "load before streaming starts: the driver has these already"
+        self.insert_items(snapshot.items)
+        self.open_run(run, snapshot.jobs)
         for response in snapshot.responses:
-            Store.insert_response(self, response)
-        Store.insert_judgments(self, snapshot.judgments)
+            self.insert_response(response)
+        self.insert_judgments(snapshot.judgments)
         if snapshot.item_params:
-            Store.save_item_params(self, "snapshot", snapshot.item_params, {})
+            self.save_item_params("snapshot", snapshot.item_params, {})
         if snapshot.cat_state is not None:
-            Store.save_cat_state(self, run.run_id, snapshot.dimension, *snapshot.cat_state)
+            self.save_cat_state(run.run_id, snapshot.dimension, *snapshot.cat_state)
         for kind, payload in replay:
-            apply_write(self, run, kind, payload, stream=False)
+            apply_write(self, run, kind, payload)
 
 
-def apply_write(store: Store, run: RunRecord, kind: str, payload: Any, stream: bool = True) -> None:
+def apply_write(store: Store, run: RunRecord, kind: str, payload: Any) -> None:
     """Apply one streamed write to ``store`` (the driver's, or a retried task's private one)."""
-    target = store if stream or not isinstance(store, StreamingStore) else super(StreamingStore, store)
     if kind == "items":
-        target.insert_items(payload)
+        store.insert_items(payload)
     elif kind == "jobs":
-        target.open_run(run, payload)
+        store.open_run(run, payload)
     elif kind == "response":
-        target.insert_response(payload)
+        store.insert_response(payload)
     elif kind == "judgments":
-        target.insert_judgments(payload)
+        store.insert_judgments(payload)
     elif kind == "cat_state":
-        target.save_cat_state(*payload)
+        store.save_cat_state(*payload)
     elif kind == "estimate":
-        target.insert_estimate(payload)
+        store.insert_estimate(payload)
     else:  # pragma: no cover - a programming error
         raise ValueError(f"unknown streamed write {kind!r}")
 

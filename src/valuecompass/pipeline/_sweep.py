@@ -234,6 +234,11 @@ def _preflight(spec: str, options: dict[str, Any]) -> None:
     get_model(spec, **options).preflight()
 
 
+def started_at() -> str:
+    """Now, in the store's time format: the runs a sweep shows are those updated since."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
 def _refresh(store: Store, statuses: Sequence[ModelStatus], since: str) -> None:
     """Fill each running model's run and counts from the store (the newest run of its spec opened since)."""
     newest: dict[str, RunSummary] = {}
@@ -268,7 +273,7 @@ async def run_sweep(sweep: Sweep, store: Store, *, judge: Judge | None = None, p
         judge = make_judge(sweep.judge.model, profile=sweep.judge.calibration, model_options=options,
                            settings=requests[0].judge_settings(), retry=requests[0].retry())
     limit = asyncio.Semaphore(sweep.max_concurrent_models or len(sweep.models))
-    since = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")  # the store's time format
+    since = started_at()
 
     async def one(request: RunRequest, entry: SweepModel, status: ModelStatus) -> None:
         async with limit:
