@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from valuecompass.items import load_seed_bank, seed_bank_version
+from valuecompass.models import ModelCard
+from valuecompass.pipeline import record_model_card
 from valuecompass.store import EstimateRecord, JudgmentRecord, PlannedJob, ResponseRecord, RunRecord, Store
 from valuecompass.validity import AgreementSummary, KnownGroupsRow, Reliability, SteeringRow, ValidityCard
 
@@ -34,6 +36,7 @@ class ScriptedModel:
     hostile: bool = False
     unscored: tuple[str, ...] = ()
     card: bool = False
+    model_card: ModelCard | None = None
 
 
 def _run(store: Store, model: ScriptedModel, items: list, per_dim: int) -> None:
@@ -84,6 +87,8 @@ def fill_store(path: Path, models: list[ScriptedModel], per_dim: int = 4) -> Pat
             _run(store, model, items, per_dim)
             if model.card:
                 add_card(store, model.spec, "run-" + model.spec.replace("/", "-"))
+            if model.model_card is not None:
+                record_model_card(store, "run-" + model.spec.replace("/", "-"), model.model_card)
     return path
 
 

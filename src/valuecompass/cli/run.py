@@ -20,13 +20,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from valuecompass.cli._common import JSON_OPTION, STORE_OPTION, print_json
 from valuecompass.cli.scores import print_result, result_json
 from valuecompass.cli.sweep import EXECUTOR_OPTION, RAY_ADDRESS_OPTION, RAY_TASKS_OPTION, RAY_WORKERS_OPTION
-from valuecompass.errors import ModelError
+from valuecompass.errors import ModelError, UsageError
 from valuecompass.models import DEFAULT_MODEL, check_model_options, get_model
 from valuecompass.judge import DEFAULT_JUDGE
 from valuecompass.pipeline import DEFAULT_CAT
 
 if TYPE_CHECKING:
     from valuecompass.judge import Judge
+    from valuecompass.models import ModelCard
     from valuecompass.pipeline import FixedFormConfig, FixedFormEvaluation, FixedFormResult, RunnerOptions
     from valuecompass.pipeline import Progress as RunProgress
     from valuecompass.pipeline.judging import JudgeStats
@@ -142,6 +143,38 @@ _ADAPTIVE = "Adaptive testing (the default)"
 _FIXED = "Fixed form (--fixed)"
 _JUDGE = "Judge"
 _CALLS = "Sampling and model calls"
+_CARD = "Model card (shown on the leaderboard; changes no result)"
+
+
+def _model_card(path: Path | None, name: str | None) -> ModelCard | None:
+    """The card of ``--card`` and ``--name`` (``None`` if neither is given).
+
+    Raises:
+        DataFileError: for a bad card file.
+        UsageError: for a bad ``--name``.
+    """
+    from pydantic import ValidationError
+
+    from valuecompass.models import ModelCard, load_model_card
+
+    if path is not None:
+        return load_model_card(path, name)
+    if name is None:
+        return None
+    try:
+        return ModelCard(name=name)
+    except ValidationError as exc:
+        raise UsageError(f"--name {name!r} is not a display name: 1 to 120 characters",
+                         hint="e.g. --name 'Qwen2.5 1.5B Instruct'") from exc
+
+
+def _record_card(store: Path | None, run_id: str, card: ModelCard | None) -> None:
+    from valuecompass.pipeline import record_model_card
+    from valuecompass.store import Store
+
+    if card is not None:
+        with Store(store) as db:
+            record_model_card(db, run_id, card)
 
 
 def run(
@@ -195,6 +228,11 @@ def run(
                                      help="Attempts per call before giving up."),
     model_arg: list[str] = typer.Option([], "--model-arg", "-M", rich_help_panel=_CALLS,
                                         help="Provider option KEY=VALUE (repeatable)."),
+    card: Path | None = typer.Option(None, "--card", rich_help_panel=_CARD, dir_okay=False,
+                                     help="Model card file (YAML: name, developer, weights open/closed, "
+                                          "release_date, website, report), stored with the run."),
+    name: str | None = typer.Option(None, "--name", rich_help_panel=_CARD,
+                                    help="Display name of the model (overrides the card's name)."),
     executor: str = EXECUTOR_OPTION,
     ray_address: str = RAY_ADDRESS_OPTION,
     ray_workers: int | None = RAY_WORKERS_OPTION,
@@ -210,6 +248,10 @@ def run(
     from valuecompass.pipeline import RunRequest
 
     options = recorded_options(parse_model_args(model_arg))
+    model_card = _model_card(card, name)
+    if model_card is not None and len(model) > 1:
+        raise UsageError("--card and --name describe one model, and this run has several",
+                         hint="give each model its card in a sweep file: valuecompass sweep FILE.yaml")
     if base_url:
         options["base_url"] = base_url
     if len(model) > 1 or executor != "local" or ray_address or ray_workers or ray_tasks_per_cpu != 1:
@@ -220,8 +262,8 @@ def run(
                         min_items=min_items, se=se, batch=batch, generate_items=generate_items, generator=generator,
                         system_prompt=system_prompt, temperature=temperature, max_tokens=max_tokens, seed=seed,
                         form_seed=form_seed, timeout=timeout, max_attempts=max_attempts)
-        run_sweep_cli(Sweep(models=tuple(SweepModel(model=m, options=options, max_connections=max_connections)
-                                         for m in model),
+        run_sweep_cli(Sweep(models=tuple(SweepModel(model=m, options=options, max_connections=max_connections,
+                                                    card=model_card) for m in model),
                             judge=SweepJudge(model=judge, calibration=calibration),
                             mode="fixed" if fixed else "adaptive",
                             systems=tuple(system), dimensions=tuple(dimension), settings=settings), store, as_json,
@@ -244,13 +286,15 @@ def run(
         from valuecompass.cli._run_adaptive import print_adaptive, run_adaptive_cli
 
         config = request.adaptive_config()
-        print_adaptive(run_adaptive_cli(config, store, request.retry(), quiet=as_json,
-                                        max_connections=max_connections), config, store, as_json)
+        adaptive = run_adaptive_cli(config, store, request.retry(), quiet=as_json, max_connections=max_connections)
+        _record_card(store, adaptive.run.run_id, model_card)
+        print_adaptive(adaptive, config, store, as_json)
         return
     the_judge = make_judge(judge, profile=calibration, settings=request.judge_settings()) if request.judged \
         else None  # a bad judge fails before any call
     done = _evaluate_fixed(request.fixed_config(), store, item_file, request.runner_options(), the_judge, as_json)
     result = done.administered
+    _record_card(store, result.run.run_id, model_card)
     if not as_json:
         _print_summary(result)
         if the_judge is not None and done.scores is None:

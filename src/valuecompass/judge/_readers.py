@@ -245,3 +245,34 @@ def is_degenerate(text: str) -> bool:
     if len(data) < 200:
         return False
     return len(zlib.compress(data, 9)) / len(data) < 0.2
+
+
+_CONFLICT = "conflicting stances: "
+
+
+def evidence_spans(text: str, evidence: str) -> tuple[tuple[int, int], ...]:
+    """Where a reader's evidence sits in the answer: ``(start, end)`` character offsets, in order.
+
+    The readers return the words they read a verdict from verbatim (a conflict of stances as
+    ``conflicting stances: 'a' / 'b'``), so each part is looked up in the answer, each after the one
+    before. Evidence that is not the answer's own words (a judge's probabilities) gives no span.
+
+    Example:
+        >>> evidence_spans("Well. **Stance:** No. Key points: ...", "Stance:** No")
+        ((8, 20),)
+        >>> evidence_spans("Yes.", "P(unsafe content given) 0.91")
+        ()
+    """
+    if not evidence or not text:
+        return ()
+    parts = [evidence]
+    if evidence.startswith(_CONFLICT):
+        parts = [p.strip()[1:-1] for p in evidence[len(_CONFLICT):].split(" / ") if len(p.strip()) >= 2]
+    spans, start = [], 0
+    for part in parts:
+        at = text.find(part, start) if part else -1
+        if at < 0:
+            continue
+        spans.append((at, at + len(part)))
+        start = at + len(part)
+    return tuple(spans)

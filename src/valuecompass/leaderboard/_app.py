@@ -6,15 +6,18 @@ import logging
 from importlib import resources
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette._utils import get_route_path
 
 from valuecompass.leaderboard import _pages as pages
 from valuecompass.leaderboard._data import StoreReader
 from valuecompass.leaderboard._downloads import card_files, leaderboard_csv, leaderboard_json, run_json
 from valuecompass.leaderboard._render import CSP_HEADER
+from valuecompass.leaderboard._switch import FOLDER
 from valuecompass.metric import ValueProfile
 
 log = logging.getLogger(__name__)
@@ -55,6 +58,32 @@ def create_app(store: str | Path, method: str | None = None, judge: str | None =
     """
     site = pages.Site(StoreReader(store), method, judge, profiles)
     log.info("leaderboard over %s: %d models", store, len(site.data.models))  # fails now if the store is unusable
+    app = _site_app(site)
+    app.mount(f"/{FOLDER}", _OtherScores(site))
+    return app
+
+
+class _OtherScores:
+    """The sites of the store's other kinds of scores, under ``/scores/<slug>/``, built on first use."""
+
+    def __init__(self, site: pages.Site) -> None:
+        self.site = site
+        self.apps: dict[str, tuple[str, FastAPI]] = {}
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        slug, _, _ = get_route_path(scope).lstrip("/").partition("/")
+        kind = self.site.switch.kind(slug) if scope["type"] == "http" else None
+        if kind is None:
+            await _html(None)(scope, receive, send)
+            return
+        if slug not in self.apps or self.apps[slug][0] != kind.name:  # slugs follow the store's kinds
+            self.apps[slug] = (kind.name, _site_app(self.site.other(kind)))
+        scope = {**scope, "root_path": scope.get("root_path", "") + "/" + slug}
+        await self.apps[slug][1](scope, receive, send)
+
+
+def _site_app(site: pages.Site) -> FastAPI:
+    """The routes of one site (the main one, or another kind of scores)."""
     app = FastAPI(title="Value Compass leaderboard", docs_url=None, redoc_url=None, openapi_url=None)
 
     @app.middleware("http")

@@ -21,8 +21,10 @@ from urllib.parse import quote
 from valuecompass import __version__
 from valuecompass.errors import StoreError
 from valuecompass.frameworks import get_dimension, is_dimension
+from valuecompass.judge import evidence_spans
 from valuecompass.leaderboard._model import Case, LeaderboardData, ModelEntry, RunInfo, ScoreCell
 from valuecompass.metric import Z95
+from valuecompass.models import ModelCard
 from valuecompass.store import Owner, choose_model_runs, estimate_from_row, is_alive, run_from_row
 from valuecompass.validity import ValidityCard, grade_cell
 
@@ -120,6 +122,13 @@ class StoreReader:
                                 "GROUP BY method, judge_id ORDER BY n DESC, method, judge_id").fetchall()
         return [(r["method"], r["judge_id"], r["n"]) for r in rows]
 
+    def kind_models(self) -> dict[tuple[str, str], int]:
+        """How many models have scores by each ``(method, judge_id)``."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT e.method, e.judge_id, COUNT(DISTINCT r.model_spec) AS n FROM estimates e "
+                                "JOIN runs r ON r.run_id = e.run_id GROUP BY e.method, e.judge_id").fetchall()
+        return {(r["method"], r["judge_id"]): r["n"] for r in rows}
+
     def load(self, method: str | None = None, judge: str | None = None) -> LeaderboardData:
         """Read every evaluated model: the newest run per model spec with scores by ``method``.
 
@@ -155,9 +164,11 @@ class StoreReader:
             card = cards.get(spec)
             cells = _graded(_cells(by_run[best["run_id"]], method), _unreadable(by_run[best["run_id"]]), card,
                             _self_judged(best, judge))
-            entries.append(ModelEntry(key=model_key(spec, taken), label=spec, run=_run_info(best, judge),
-                                      scores=cells, other_runs=others, card=card,
-                                      metrics=metrics.get(best["run_id"], {})))
+            model_card = _model_card(spec_runs)
+            label = model_card.name if model_card and model_card.name else spec
+            entries.append(ModelEntry(key=model_key(spec, taken), label=label,
+                                      run=_run_info(best, judge, label), scores=cells, other_runs=others, card=card,
+                                      metrics=metrics.get(best["run_id"], {}), model_card=model_card))
         entries.sort(key=lambda e: e.label.lower())
         log.debug("read %d models (method %r, judge %r) from %s", len(entries), method, judge, self.path)
         return LeaderboardData(models=tuple(entries), method=method, judge=judge, methods=names, hidden=hidden,
@@ -250,7 +261,7 @@ class StoreReader:
 
 _CASES_SQL = """
 SELECT j.job_key, j.sample_index, i.item_id, i.dimension, i.text, i.data, r.output_text,
-       g.label, g.score AS judge_score, g.rationale, g.judge_id
+       g.label, g.score AS judge_score, g.rationale, g.judge_id, g.provenance AS judgment_provenance
 FROM run_jobs j
 JOIN items i ON i.item_id = j.item_id AND i.content_hash = j.item_hash
 LEFT JOIN responses r ON r.job_key = j.job_key
@@ -287,7 +298,20 @@ def _plain(row: sqlite3.Row, json_fields: tuple[str, ...], skip: tuple[str, ...]
     return data
 
 
-def _run_info(row: dict[str, Any], judge: str) -> RunInfo:
+def _model_card(runs: list[dict[str, Any]]) -> ModelCard | None:
+    """The newest model card stored with any of a model's runs (newest run first), or ``None``."""
+    for run in runs:
+        provenance = _json(run["provenance"])
+        entries = provenance.get("model_card") if isinstance(provenance, dict) else None
+        for entry in reversed(entries if isinstance(entries, list) else []):
+            try:
+                return ModelCard.model_validate(entry)
+            except ValueError:
+                log.warning("skipped an unreadable model card of %s", run["model_spec"])
+    return None
+
+
+def _run_info(row: dict[str, Any], judge: str, label: str) -> RunInfo:
     settings: dict[str, str] = {"kind": row["kind"]}
     if row["kind"] == "fixed_form":  # adaptive runs plan their jobs as they go
         settings["jobs"] = str(row["n_jobs"])
@@ -296,7 +320,7 @@ def _run_info(row: dict[str, Any], judge: str) -> RunInfo:
         if value not in ({}, "", None):
             _flatten(name, value, settings)
     finished = row["updated"] if row["status"] in ("complete", "failed", "interrupted") else ""
-    return RunInfo(run_id=row["run_id"], model_spec=row["model_spec"], model_label=row["model_spec"], judge=judge,
+    return RunInfo(run_id=row["run_id"], model_spec=row["model_spec"], model_label=label, judge=judge,
                    item_bank_version=row["item_bank_version"], package_version=row["package_version"],
                    started=row["created"], finished=finished, status=row["status"], settings=settings)
 
@@ -356,8 +380,12 @@ def _graded(cells: dict[str, ScoreCell], unreadable: dict[str, int], card: Valid
 def _case(row: sqlite3.Row) -> Case:
     item = _json(row["data"])
     difficulty = item.get("difficulty", "") if isinstance(item, dict) else ""
+    made = _json(row["judgment_provenance"])
+    made = made if isinstance(made, dict) else {}
+    response, evidence = row["output_text"] or "", str(made.get("evidence") or "")
     return Case(item_id=row["item_id"], dimension=row["dimension"], item_text=row["text"],
-                difficulty=str(difficulty or ""), response=row["output_text"] or "", label=row["label"],
+                difficulty=str(difficulty or ""), response=response, label=row["label"],
                 judge_score=row["judge_score"], rationale=row["rationale"] or "", judge=row["judge_id"] or "",
-                sample_index=int(row["sample_index"]))
+                sample_index=int(row["sample_index"]), path=str(made.get("path") or ""), evidence=evidence,
+                spans=evidence_spans(response, evidence), judge_truncated=made.get("truncated") is True)
 

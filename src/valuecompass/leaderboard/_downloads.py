@@ -9,11 +9,13 @@ from typing import Any
 
 from valuecompass.frameworks import all_dimensions
 from valuecompass.leaderboard._model import LeaderboardData
+from valuecompass.models import ModelCard
 from valuecompass.validity import ValidityCard, card_markdown
 
 #: Columns of ``data/leaderboard.csv``: one row per (model, dimension).
 CSV_COLUMNS: tuple[str, ...] = ("model", "system", "dimension", "score", "se", "ci_low", "ci_high", "n_items",
-                                "method", "judge", "run_id", "item_bank_version", "run_date")
+                                "method", "judge", "run_id", "item_bank_version", "run_date", "model_spec",
+                                "developer", "weights", "release_date")
 
 
 def run_file(run_id: str) -> str:
@@ -26,6 +28,12 @@ def _safe_cell(value: object) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
+
+
+def _card_cells(card: ModelCard | None) -> tuple[str, str, str]:
+    if card is None:
+        return "", "", ""
+    return card.developer or "", card.weights or "", card.release_date.isoformat() if card.release_date else ""
 
 
 def leaderboard_csv(data: LeaderboardData) -> str:
@@ -41,7 +49,8 @@ def leaderboard_csv(data: LeaderboardData) -> str:
                 continue
             writer.writerow([_safe_cell(x) for x in (
                 m.label, system, dim_id, f"{c.score:.3f}", f"{c.se:.3f}", f"{c.low:.3f}", f"{c.high:.3f}", c.n_items,
-                c.method, m.run.judge, m.run.run_id, m.run.item_bank_version, m.run.finished or m.run.started)])
+                c.method, m.run.judge, m.run.run_id, m.run.item_bank_version, m.run.finished or m.run.started,
+                m.run.model_spec, *_card_cells(m.model_card))])
     return out.getvalue()
 
 
@@ -51,6 +60,7 @@ def leaderboard_json(data: LeaderboardData) -> str:
         "generated": data.generated, "package_version": data.package_version, "method": data.method,
         "judge": data.judge, "models": [
             {"key": m.key, "label": m.label, "run": m.run.model_dump(), "other_runs": list(m.other_runs),
+             "model_card": m.model_card.model_dump(mode="json", exclude_none=True) if m.model_card else None,
              "records": f"data/runs/{run_file(m.run.run_id)}.json",
              "scores": {d: c.model_dump(exclude={"dimension"}) for d, c in m.scores.items()}}
             for m in data.models],

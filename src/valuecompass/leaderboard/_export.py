@@ -74,6 +74,7 @@ def export_site(store: str | Path, out: str | Path, method: str | None = None, j
 
     Every page the server offers is written with relative links and a Content-Security-Policy
     ``<meta>`` tag; open ``out/index.html`` from disk or serve the folder with any file server.
+    The store's other kinds of scores (method and judge) are the same site under ``scores/<slug>/``.
 
     Args:
         store: The store file (read-only).
@@ -90,7 +91,13 @@ def export_site(store: str | Path, out: str | Path, method: str | None = None, j
     site = pages.Site(StoreReader(store), method, judge, profiles)
     data = site.data
     try:
-        return _export(site, data, out)
+        result = _export(site, data, out)
+        for kind in site.switch.kinds[1:]:  # the same site by each other method and judge, under scores/<slug>/
+            other = site.other(kind)
+            more = _export(other, other.data, out / site.switch.folder(kind))
+            result = ExportResult(out, result.pages + more.pages, result.files + more.files,
+                                  result.bytes + more.bytes)
+        return result
     except OSError as exc:
         raise ValueCompassError(f"cannot write the site to {str(out)!r}: {exc.strerror or exc}",
                                 hint="give a folder you can write to with --out") from exc

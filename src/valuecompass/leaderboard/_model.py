@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from valuecompass.models import ModelCard
 from valuecompass.validity import ValidityCard
+
+#: How much of a response a case shows (the rest is marked as cut; the run records hold it whole).
+RESPONSE_CHARS = 4000
 
 #: The judge labels the pages colour (others are shown as stored).
 KNOWN_LABELS: tuple[str, ...] = ("supports", "unrelated", "opposes")
@@ -96,6 +100,12 @@ class Case(_Frozen):
         rationale: The judge's rationale (untrusted text).
         judge: Judge id.
         sample_index: Which sample of the item the response is.
+        path: How the verdict was reached: ``key``, ``rule``, ``judge`` or ``recognition`` (empty if unknown).
+        evidence: What the verdict rests on, as the judge stored it: the response's own words (for the
+            key and the refusal rule) or the judge's probabilities.
+        spans: Where ``evidence`` sits in ``response``: ``(start, end)`` character offsets (none when the
+            evidence is not the response's words).
+        judge_truncated: The judge saw only the start of a long response.
     """
 
     item_id: str
@@ -108,6 +118,26 @@ class Case(_Frozen):
     rationale: str = ""
     judge: str = ""
     sample_index: int = 0
+    path: str = ""
+    evidence: str = ""
+    spans: tuple[tuple[int, int], ...] = ()
+    judge_truncated: bool = False
+
+    def segments(self, limit: int = RESPONSE_CHARS) -> tuple[list[tuple[str, bool]], int]:
+        """The response as ``(text, is_evidence)`` pieces up to ``limit`` characters, and how many were cut."""
+        text = self.response[:limit]
+        pieces, at = [], 0
+        for start, end in self.spans:
+            start, end = max(start, at), min(end, len(text))
+            if start >= end:
+                continue
+            if start > at:
+                pieces.append((text[at:start], False))
+            pieces.append((text[start:end], True))
+            at = end
+        if at < len(text):
+            pieces.append((text[at:], False))
+        return pieces, len(self.response) - len(text)
 
     @property
     def label_class(self) -> str:
@@ -129,6 +159,7 @@ class ModelEntry(_Frozen):
         card: The newest validity card of this model with the shown judge, if any.
         metrics: The run's behaviour figures by the shown judge: ``name -> {value, n, low, high}``
             for the whole run (acquiescence, over-refusal, incoherence ...).
+        model_card: Who made the model and what it is (the newest card stored with its runs), if any.
     """
 
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
@@ -138,6 +169,12 @@ class ModelEntry(_Frozen):
     other_runs: tuple[str, ...] = ()
     card: ValidityCard | None = None
     metrics: dict[str, dict[str, float]] = Field(default_factory=dict)
+    model_card: ModelCard | None = None
+
+    @property
+    def measured(self) -> str:
+        """The date (``YYYY-MM-DD``) the shown run was measured: when it finished, else when it started."""
+        return (self.run.finished or self.run.started)[:10]
 
 
 class LeaderboardData(_Frozen):

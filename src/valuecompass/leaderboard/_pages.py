@@ -25,6 +25,7 @@ from valuecompass.leaderboard._payload import (
     test_payload,
 )
 from valuecompass.leaderboard._render import PageMeta, render
+from valuecompass.leaderboard._switch import ScoreKind, ScoreSwitch
 from valuecompass.leaderboard._state import SORT_FIXED, ViewState, parse_state
 from valuecompass.leaderboard._views import (
     ProfileOption,
@@ -50,13 +51,15 @@ class Site:
         method: Estimation method to show (default: the store's most common).
         judge: Judge to show (default: the most common with ``method``).
         profiles: Profiles to offer besides the packaged ones (e.g. custom profile files).
+        parent: The main site, when this one shows another kind of scores (under ``scores/<slug>/``).
 
     Raises:
         ProfileError: if an extra profile's id is taken.
     """
 
     def __init__(self, reader: StoreReader, method: str | None = None, judge: str | None = None,
-                 profiles: Sequence[ValueProfile] = ()) -> None:
+                 profiles: Sequence[ValueProfile] = (), parent: Site | None = None) -> None:
+        self.parent = parent
         self.reader = reader
         self.method = method
         self.judge = judge
@@ -77,6 +80,18 @@ class Site:
                 self._derived = {}
             return self._data
 
+    @property
+    def switch(self) -> ScoreSwitch:
+        """Every kind of scores the store holds, with links to their sites, seen from this one."""
+        if self.parent is not None:
+            return self.parent.switch.at(f"{self.data.method}@{self.data.judge}")
+        return self.derived("switch", lambda d: ScoreSwitch.build((d.method, d.judge), self.reader.kind_models()))
+
+    def other(self, kind: ScoreKind) -> Site:
+        """The site of another kind of scores (the main site's own for its kind)."""
+        return self if kind.name == self.switch.here else Site(self.reader, kind.method, kind.judge, self.profiles,
+                                                               parent=self)
+
     def derived(self, name: str, compute: Callable[[LeaderboardData], Any]) -> Any:
         """``compute(data)``, cached until the store changes (for the costlier views)."""
         data = self.data
@@ -92,7 +107,7 @@ class Site:
 
 
 def _context(site: Site) -> dict[str, Any]:
-    return {"site": site.data}
+    return {"site": site.data, "switch": site.switch}
 
 
 def leaderboard_page(site: Site, query: Mapping[str, str], static: bool = False) -> str:
@@ -145,6 +160,8 @@ def _sort_rows(rows: list, state: ViewState) -> list:
         return sorted(rows, key=lambda r: r.model.label.lower(), reverse=state.descending)
     if state.sort == "items":
         return sorted(rows, key=lambda r: r.n_items, reverse=state.descending)
+    if state.sort == "measured":
+        return sorted(rows, key=lambda r: r.model.measured, reverse=state.descending)
     missing = -1.0 if state.descending else 101.0
     return sorted(rows, key=lambda r: r.model.scores[state.sort].score if state.sort in r.model.scores else missing,
                   reverse=state.descending)

@@ -16,6 +16,9 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 #: The same policy as a ``<meta>`` tag allows (``frame-ancestors`` only works as a header).
 CSP_HEADER = CSP + "; frame-ancestors 'none'"
 
+#: Who decided a verdict, by its path (``Case.path``), as a case's heading says it.
+PATH_NAMES = {"key": "Scoring key", "rule": "Refusal rule", "judge": "Judge", "recognition": "Recogniser"}
+
 SYSTEM_SHORT = {"schwartz": "Schwartz values", "mft": "Moral Foundations", "safety": "Safety",
                 "llm_values": "LLM values"}
 
@@ -65,6 +68,7 @@ def environment() -> jinja2.Environment:
     env.filters["num"] = _num
     env.filters["pct"] = _pct
     env.globals["SYSTEM_SHORT"] = SYSTEM_SHORT
+    env.globals["PATH_NAMES"] = PATH_NAMES
     env.globals["CSP"] = CSP
     return env
 

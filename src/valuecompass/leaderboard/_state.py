@@ -10,7 +10,9 @@ The whole view lives in the query string so that a link reproduces it exactly::
 * ``dims``: the selected dimensions (default: all); the score weighs only these, with the base
   profile's weights renormalised over them;
 * ``sort``/``dir``: the sorted column (``score``, ``model``, ``rank`` or a dimension id) and order;
-* ``q``: the search text.
+* ``q``: the search text;
+* ``from``/``to``: only models measured (their shown run finished) on or after / on or before
+  these dates (``YYYY-MM-DD``); ranks are among the models shown.
 
 ``static/js/state.js`` reads and writes the same parameters; this module parses them for the
 server-side first render, tolerantly: an unknown or malformed value falls back to the default.
@@ -18,6 +20,7 @@ server-side first render, tolerantly: an unknown or malformed value falls back t
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,7 +30,7 @@ from valuecompass.frameworks import get_system
 
 SYSTEMS: tuple[str, ...] = ("schwartz", "mft", "safety", "llm_values")
 FREE_PROFILES: tuple[str, ...] = ("custom", "personal")
-SORT_FIXED: tuple[str, ...] = ("rank", "score", "model", "items")
+SORT_FIXED: tuple[str, ...] = ("rank", "score", "model", "items", "measured")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class ViewState:
         sort: Sorted column.
         descending: Sort order.
         query: Search text.
+        since: Only models measured on or after this date (``YYYY-MM-DD``, or empty).
+        until: Only models measured on or before this date (``YYYY-MM-DD``, or empty).
     """
 
     system: str
@@ -66,6 +71,12 @@ class ViewState:
     sort: str = "score"
     descending: bool = True
     query: str = ""
+    since: str = ""
+    until: str = ""
+
+    def measured_in(self, date: str) -> bool:
+        """Whether a measurement date (``YYYY-MM-DD``) is within the state's date range."""
+        return (not self.since or date >= self.since) and (not self.until or date <= self.until)
 
     def to_query(self, default: "TabDefault") -> str:
         """The query string of this state, leaving out parameters at their default."""
@@ -80,6 +91,10 @@ class ViewState:
             params["sort"], params["dir"] = self.sort, "desc" if self.descending else "asc"
         if self.query:
             params["q"] = self.query
+        if self.since:
+            params["from"] = self.since
+        if self.until:
+            params["to"] = self.until
         return urlencode(params, safe=",:")
 
 
@@ -106,6 +121,19 @@ def parse_weights(text: str, dims: tuple[str, ...]) -> dict[str, float]:
     return out
 
 
+def parse_date(text: str) -> str:
+    """``text`` if it is a date ``YYYY-MM-DD``, else ``""``.
+
+    Example:
+        >>> parse_date("2026-02-30"), parse_date("2026-02-28")
+        ('', '2026-02-28')
+    """
+    try:
+        return dt.date.fromisoformat(text).isoformat() if len(text) == 10 else ""
+    except ValueError:
+        return ""
+
+
 def parse_state(query: Mapping[str, str], defaults: Mapping[str, TabDefault]) -> ViewState:
     """Parse a query string's parameters into a :class:`ViewState`, tolerantly.
 
@@ -130,4 +158,5 @@ def parse_state(query: Mapping[str, str], defaults: Mapping[str, TabDefault]) ->
     if sort not in SORT_FIXED and sort not in all_dims:
         sort = "score"
     descending = query.get("dir", "asc" if sort in ("model", "rank") else "desc") != "asc"
-    return ViewState(system, profile, weights, dims, sort, descending, query.get("q", "")[:200])
+    return ViewState(system, profile, weights, dims, sort, descending, query.get("q", "")[:200],
+                     parse_date(query.get("from", "")), parse_date(query.get("to", "")))

@@ -58,6 +58,11 @@ class RankedRow:
     n_items: int
 
     @property
+    def medal(self) -> int | None:
+        """1, 2 or 3 when the intervals put the model surely in that place, else ``None``."""
+        return self.rank_best if self.rank_best == self.rank_worst <= 3 else None
+
+    @property
     def rank_text(self) -> str:
         """``3`` or ``2-5`` (an en dash) when intervals overlap."""
         if self.rank_best == self.rank_worst:
@@ -189,8 +194,8 @@ def rank_ranges(intervals: list[tuple[float, float]]) -> list[tuple[int, int]]:
 def ranking(data: LeaderboardData, state: ViewState, extra: Extra = ()) -> list[RankedRow]:
     """The table of one tab under ``state``'s weights, best first (ties by label).
 
-    Models without a score on any weighted dimension are left out; ``extra`` are the profiles
-    given besides the packaged ones.
+    Models without a score on any weighted dimension, or measured outside the state's dates, are
+    left out; ``extra`` are the profiles given besides the packaged ones.
     """
     weights = state_weights(state, extra)
     if weights is None:
@@ -198,7 +203,7 @@ def ranking(data: LeaderboardData, state: ViewState, extra: Extra = ()) -> list[
     used = {d for d, w in weights.items() if w > 0}
     rows = []
     for m in data.models:
-        if not used & set(m.scores):
+        if not used & set(m.scores) or not state.measured_in(m.measured):
             continue
         a = weighted_alignment(model_scores(m), weights, model=m.label, on_missing="renormalise")
         n = sum(m.scores[d].n_items for d in used if d in m.scores)

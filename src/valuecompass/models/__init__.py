@@ -34,7 +34,7 @@ from valuecompass.models._registry import (
     known_models,
     parse_spec,
 )
-from valuecompass.models._card import ModelCard
+from valuecompass.models._card import ModelCard, load_model_card
 from valuecompass.models._scripted import find_item, keyed_answer, reading_judge, value_examinee
 from valuecompass.models._retry import ErrorKind, RetryPolicy, classify, generate_with_retry, retry_call
 from valuecompass.models._types import GenerateConfig, Message, ModelAPI, ModelOutput, TokenLogprob, Usage
@@ -45,7 +45,7 @@ DEFAULT_MODEL = "local/qwen2.5-1.5b"
 __all__ = [
     "DEFAULT_MODEL", "EMBEDDED", "PROVIDERS", "EmbeddedModel", "FakeModel", "check_model_options", "GenerateConfig", "KnownModel",
     "ErrorKind", "RetryPolicy", "classify", "generate_with_retry", "retry_call",
-    "MalformedResponseError", "Message", "ModelAPI", "ModelCard", "ModelOutput", "ModelSpec", "PreparedModel", "ProviderInfo",
+    "MalformedResponseError", "Message", "ModelAPI", "ModelCard", "load_model_card", "ModelOutput", "ModelSpec", "PreparedModel", "ProviderInfo",
     "TokenLogprob", "TransientModelError", "Usage", "cache_dir", "echo_reply", "embedded_status", "file_sha256",
     "get_model", "known_models", "parse_spec", "prepare_embedded", "find_item", "keyed_answer", "reading_judge",
     "value_examinee",

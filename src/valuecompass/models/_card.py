@@ -7,10 +7,13 @@ its id: correcting a card never starts a new run.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from valuecompass.errors import DataFileError
 
 
 class ModelCard(BaseModel):
@@ -43,3 +46,29 @@ class ModelCard(BaseModel):
         if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
             raise ValueError(f"{url!r} is not an http(s) link")
         return url
+
+
+def load_model_card(path: str | Path, name: str | None = None) -> ModelCard:
+    """Read a model card file (YAML with the fields of :class:`ModelCard`), optionally renaming it.
+
+    Args:
+        path: The card file.
+        name: A display name that replaces the file's ``name``.
+
+    Raises:
+        DataFileError: if the file cannot be read, is not YAML, or is not a model card.
+    """
+    from valuecompass._datafiles import read_yaml, validation_summary
+
+    path = Path(path)
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise DataFileError(str(path), "a model card is a mapping, e.g. `name: My model` and `developer: Me`",
+                            hint=f"keys: {', '.join(ModelCard.model_fields)}")
+    if name is not None:
+        data = {**data, "name": name}
+    try:
+        return ModelCard.model_validate(data)
+    except ValidationError as exc:
+        raise DataFileError(str(path), validation_summary(exc),
+                            hint=f"keys: {', '.join(ModelCard.model_fields)}; links are http(s) only") from exc

@@ -41,5 +41,5 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "_retry": ["ErrorKind", "RetryPolicy", "classify"],
     "_runner": ["Runner", "RunnerStats"],
     "_sweep": ["ModelStatus", "Sweep", "SweepJudge", "SweepModel", "SweepProgress", "SweepResult", "load_sweep",
-               "run_sweep"],
+               "record_model_card", "run_sweep"],
 })

@@ -26,7 +26,7 @@ from valuecompass.errors import UsageError
 from valuecompass.frameworks import get_dimension
 from valuecompass.items import load_seed_bank
 from valuecompass.judge import Judge, make_judge
-from valuecompass.models import get_model
+from valuecompass.models import ModelCard, get_model
 from valuecompass.pipeline._adaptive import adaptive_run_record, chosen_dimensions, store_metrics
 from valuecompass.pipeline._fixed_form import load_items, prepare_run
 from valuecompass.pipeline._ray_worker import Snapshot, apply_write, dimension_task
@@ -39,6 +39,7 @@ from valuecompass.pipeline._sweep import (
     _message,
     _preflight,
     _refresh,
+    record_model_card,
     started_at,
 )
 from valuecompass.pipeline.judging import is_self_judged, record_judge
@@ -122,6 +123,7 @@ class _Sink:
 class _Model:
     request: RunRequest
     status: ModelStatus
+    card: ModelCard | None = None
     run: RunRecord | None = None
     judge: Judge | None = None
     tasks: int = 0
@@ -171,6 +173,8 @@ def _finish(model: _Model, store: Store) -> None:
         store.set_run_status(run_id, "failed")
         model.status.state, model.status.error = "failed", model.failed
         return
+    if model.card is not None:
+        record_model_card(store, run_id, model.card)
     if model.request.fixed:
         if not model.request.no_judge:
             score_run(store, run_id, judge_id=model.judge.judge_id)  # type: ignore[union-attr]
@@ -199,7 +203,7 @@ def run_sweep_ray(sweep: Sweep, store: Store, *, address: str | None = None, num
         Every model's status; failures carry their error.
     """
     since = started_at()
-    models = [_Model(r, ModelStatus(m.model, m.card.name if m.card and m.card.name else m.model))
+    models = [_Model(r, ModelStatus(m.model, m.card.name if m.card and m.card.name else m.model), m.card)
               for r, m in zip(sweep.requests(), sweep.models, strict=True)]
     options = {**sweep.judge.options, **({"base_url": sweep.judge.base_url} if sweep.judge.base_url else {})}
     judge = make_judge(sweep.judge.model, profile=sweep.judge.calibration, model_options=options)

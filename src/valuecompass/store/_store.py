@@ -212,7 +212,7 @@ class Store(DerivedResultsMixin, AdaptiveMixin):
             conn.execute("UPDATE runs SET status = ?, updated = ? WHERE run_id = ?", (status, now(), run_id))
 
     def append_provenance(self, run_id: str, section: str, entry: dict[str, Any],
-                          unique_by: Sequence[str] = ()) -> bool:
+                          unique_by: Sequence[str] = (), last_only: bool = False) -> bool:
         """Append ``entry`` to the list ``provenance[section]`` of a run, in one transaction.
 
         Later stages record themselves this way (e.g. the judge: ``section="judges"``,
@@ -224,6 +224,8 @@ class Store(DerivedResultsMixin, AdaptiveMixin):
             entry: A JSON-serialisable mapping.
             unique_by: Keys that identify an entry: if an entry with the same
                 values is there already, nothing is added.
+            last_only: Compare with the last entry only (for a section whose newest entry is
+                the current one, such as a model card corrected back and forth).
 
         Returns:
             ``True`` if the entry was added.
@@ -239,7 +241,8 @@ class Store(DerivedResultsMixin, AdaptiveMixin):
             provenance = json.loads(row[0])
             entries = provenance.setdefault(section, [])
             key = [entry.get(k) for k in unique_by]
-            if unique_by and any([e.get(k) for k in unique_by] == key for e in entries):
+            compared = entries[-1:] if last_only else entries
+            if unique_by and any([e.get(k) for k in unique_by] == key for e in compared):
                 return False
             entries.append(entry)
             conn.execute("UPDATE runs SET provenance = ?, updated = ? WHERE run_id = ?",

@@ -4,7 +4,8 @@
 (function () {
   'use strict';
   var VC = window.VC, M = VC.metric, D = VC.data();
-  var FREE = ['custom', 'personal'], FIXED_SORTS = ['rank', 'score', 'model', 'items'];
+  var FREE = ['custom', 'personal'], FIXED_SORTS = ['rank', 'score', 'model', 'items', 'measured'];
+  var MEDALS = ['first', 'second', 'third'];
   var systems = {};
   D.systems.forEach(function (s) { systems[s.id] = s; });
   var $ = function (id) { return document.getElementById(id); };
@@ -25,7 +26,8 @@
 
   function defaultState(sys, query) {
     var def = D.defaults[sys];
-    return {sys: sys, p: def.profile, w: {}, dims: def.dims.slice(), sort: 'score', desc: true, q: query || ''};
+    return {sys: sys, p: def.profile, w: {}, dims: def.dims.slice(), sort: 'score', desc: true, q: query || '',
+            from: '', to: ''};
   }
 
   function readState() {
@@ -44,7 +46,20 @@
     if (FIXED_SORTS.indexOf(sort) < 0 && all.indexOf(sort) < 0) sort = 'score';
     st.sort = sort;
     st.desc = (P.get('dir') || (sort === 'model' || sort === 'rank' ? 'asc' : 'desc')) !== 'asc';
+    st.from = parseDate(P.get('from'));
+    st.to = parseDate(P.get('to'));
     return st;
+  }
+
+  /** A valid YYYY-MM-DD date, else '' (as _state.parse_date). */
+  function parseDate(text) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text || '')) return '';
+    var d = new Date(text + 'T00:00:00Z');
+    return !isNaN(d) && d.toISOString().slice(0, 10) === text ? text : '';
+  }
+
+  function measuredIn(m) {
+    return (!state.from || m.measured >= state.from) && (!state.to || m.measured <= state.to);
   }
 
   function num(v) { return Number.isInteger(v) ? String(v) : String(+v.toPrecision(6)); }
@@ -58,6 +73,8 @@
     if (state.dims.join(',') !== def.dims.join(',')) P.set('dims', state.dims.join(','));
     if (state.sort !== 'score' || !state.desc) { P.set('sort', state.sort); P.set('dir', state.desc ? 'desc' : 'asc'); }
     if (state.q) P.set('q', state.q);
+    if (state.from) P.set('from', state.from);
+    if (state.to) P.set('to', state.to);
     VC.setParams(P);
   }
 
@@ -78,6 +95,7 @@
     if (!w) return [];
     var rows = [];
     D.models.forEach(function (m) {
+      if (!measuredIn(m)) return;
       var a = M.align(m.scores, w, D.z);
       if (a) rows.push({m: m, a: a});
     });
@@ -96,6 +114,7 @@
       if (key === 'rank') return -r.order;
       if (key === 'items') return r.a.n;
       if (key === 'model') return r.m.label.toLowerCase();
+      if (key === 'measured') return r.m.measured;
       var s = r.m.scores[key];
       return s ? s[0] : (state.desc ? -1 : 101);
     };
@@ -110,6 +129,26 @@
   }
 
   function rankText(rank) { return rank[0] === rank[1] ? String(rank[0]) : rank[0] + '\u2013' + rank[1]; }
+
+  /** The rank cell: a medal where the intervals settle a top-3 place (as RankedRow.medal). */
+  function rankCell(rank) {
+    var td = VC.el('td', {cls: 'col-rank'});
+    if (rank[0] === rank[1] && rank[0] <= 3) {
+      td.appendChild(VC.el('span', {cls: 'medal medal-' + rank[0], text: String(rank[0]),
+        title: MEDALS[rank[0] - 1] + ' place: the 95% intervals separate it from the models around it'}));
+    } else {
+      td.textContent = rankText(rank);
+    }
+    return td;
+  }
+
+  function cardCells(m) {
+    var c = m.card || {}, type = VC.el('td', {cls: 'col-type'});
+    if (c.weights) type.appendChild(VC.el('span', {cls: 'weights weights-' + c.weights, text: c.weights}));
+    return [VC.el('td', {cls: 'col-dev', text: c.developer || ''}), type,
+            VC.el('td', {cls: 'col-released', text: c.released || ''}),
+            VC.el('td', {cls: 'col-measured', text: m.measured})];
+  }
 
   function dimCell(m, dim, on) {
     var td = VC.el('td', {cls: 'col-dim' + (on ? '' : ' dim-off')}), s = m.scores[dim];
@@ -130,11 +169,12 @@
     var body = VC.clear($('board-body')), dims = systems[state.sys].dims, q = state.q.toLowerCase();
     var shown = sortRows(rows).filter(function (r) { return !q || r.m.label.toLowerCase().indexOf(q) >= 0; });
     shown.forEach(function (r) {
-      var label = VC.el('td', {cls: 'col-model'}, VC.el('a', {href: 'model/' + r.m.key + '.html', text: r.m.label}));
+      var label = VC.el('td', {cls: 'col-model'}, VC.el('a', {href: 'model/' + r.m.key + '.html', text: r.m.label,
+                                                             title: r.m.spec}));
       if (r.a.missing.length) label.appendChild(VC.el('span', {cls: 'tag', text: 'partial', title: 'no score on ' + r.a.missing.join(', ')}));
       var tr = VC.el('tr', {cls: r.rank[0] === 1 ? 'rank-1' : '', attrs: {'data-model': r.m.key}},
-        VC.el('td', {cls: 'col-rank', text: rankText(r.rank)}), label,
-        VC.el('td', {cls: 'col-score'}, VC.scoreNode(r.a.value, r.a.low, r.a.high)));
+        rankCell(r.rank), label, VC.el('td', {cls: 'col-score'}, VC.scoreNode(r.a.value, r.a.low, r.a.high)));
+      cardCells(r.m).forEach(function (td) { tr.appendChild(td); });
       dims.forEach(function (d) { tr.appendChild(dimCell(r.m, d.id, state.dims.indexOf(d.id) >= 0)); });
       tr.appendChild(VC.el('td', {cls: 'col-items', text: r.a.n}));
       body.appendChild(tr);
@@ -142,7 +182,7 @@
     if (!shown.length) {
       var msg = rows.length ? 'No model matches \u201c' + state.q + '\u201d.' :
         (effectiveWeights() ? 'No model has scores on these dimensions yet.' : 'Give at least one selected dimension a weight above zero.');
-      body.appendChild(VC.el('tr', {cls: 'empty'}, VC.el('td', {text: msg, attrs: {colspan: dims.length + 4}})));
+      body.appendChild(VC.el('tr', {cls: 'empty'}, VC.el('td', {text: msg, attrs: {colspan: dims.length + 8}})));
     }
     return shown.length;
   }
@@ -159,6 +199,11 @@
     head('rank', 'col-rank', 'Rank');
     head('model', 'col-model', 'Model');
     head('score', 'col-score', 'Score ', '95% interval');
+    ['Developer', 'Weights', 'Released'].forEach(function (label) {
+      tr.appendChild(VC.el('th', {cls: 'col-' + (label === 'Weights' ? 'type' : label === 'Developer' ? 'dev' : 'released'),
+                                  text: label, attrs: {scope: 'col'}}));
+    });
+    head('measured', 'col-measured', 'Measured');
     systems[state.sys].dims.forEach(function (d) {
       head(d.id, 'col-dim' + (state.dims.indexOf(d.id) >= 0 ? '' : ' dim-off'), d.short, null, d.name);
     });
@@ -224,6 +269,8 @@
     $('system-name').textContent = sys.name;
     $('system-score-meaning').textContent = sys.meaning;
     $('search').value = state.q;
+    $('date-from').value = state.from; $('date-to').value = state.to;
+    $('date-clear').hidden = !(state.from || state.to);
     renderProfiles(); renderChips(); renderSliders(); renderHead();
     var rows = computeRows(), shown = renderBody(rows), n = state.dims.length;
     $('status').textContent = (n ? statusText() : 'No dimension selected.') + ' Showing ' + shown + ' of ' +
@@ -241,7 +288,8 @@
     var dims = dimIds(state.sys), q = state.q.toLowerCase();
     return sortRows(computeRows()).filter(function (r) { return !q || r.m.label.toLowerCase().indexOf(q) >= 0; })
       .map(function (r) {
-        var row = {rank_best: r.rank[0], rank_worst: r.rank[1], model: r.m.label, score: +r.a.value.toFixed(3),
+        var row = {rank_best: r.rank[0], rank_worst: r.rank[1], model: r.m.label, spec: r.m.spec,
+          developer: (r.m.card || {}).developer || '', measured: r.m.measured, score: +r.a.value.toFixed(3),
           se: +r.a.se.toFixed(3), ci_low: +r.a.low.toFixed(3), ci_high: +r.a.high.toFixed(3), items: r.a.n, missing: r.a.missing.join(' ')};
         dims.forEach(function (d) { row[d] = r.m.scores[d] ? r.m.scores[d][0] : null; });
         return row;
@@ -255,13 +303,22 @@
       VC.download(name + '.csv', 'text/csv', VC.csv(header, rows.map(function (r) { return header.map(function (h) { return r[h]; }); })));
     } else {
       var view = {url: window.location.href, system: state.sys, profile: state.p, dimensions: state.dims,
-        weights: effectiveWeights(), sort: state.sort, descending: state.desc, query: state.q, z: D.z};
+        weights: effectiveWeights(), sort: state.sort, descending: state.desc, query: state.q, z: D.z,
+        measured_from: state.from, measured_to: state.to};
       VC.download(name + '.json', 'application/json', JSON.stringify({view: view, rows: rows}, null, 1));
     }
   }
 
   function wire() {
-    VC.tabs($('tabs'), function (sys) { state = defaultState(sys, state.q); render(); });
+    VC.tabs($('tabs'), function (sys) {
+      var from = state.from, to = state.to;
+      state = defaultState(sys, state.q); state.from = from; state.to = to;
+      render();
+    });
+    ['from', 'to'].forEach(function (end) {
+      $('date-' + end).addEventListener('change', function (ev) { state[end] = parseDate(ev.target.value); render(); });
+    });
+    $('date-clear').addEventListener('click', function () { state.from = ''; state.to = ''; render(); });
     $('profile-select').addEventListener('change', function (ev) {
       var p = ev.target.value;
       if (FREE.indexOf(p) < 0) { state.p = p; state.w = {}; state.dims = dimIds(state.sys); }
