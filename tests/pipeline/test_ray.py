@@ -150,3 +150,21 @@ def test_a_worker_builds_each_model_and_judge_once() -> None:
     assert _cached_model("fake/echo", {"delay_s": 0.1}) is not first
     request = RunRequest(model="fake/echo", judge="fake/judge")
     assert _cached_judge(request, {}) is _cached_judge(request, {})
+
+
+@pytest.mark.slow
+def test_an_embedded_gguf_model_under_ray_answers_as_in_one_process(ray_env, smollm2_path, tmp_path: Path) -> None:
+    """local/smollm2-135m (llama.cpp in the worker) on a local 2-CPU cluster: the same answers as one process."""
+    from valuecompass.pipeline._ray import run_sweep_ray
+
+    sweep = Sweep(models=(SweepModel(model="local/smollm2-135m"),), judge={"model": "fake/judge"}, mode="fixed",
+                  dimensions=("care", "fairness", "power"), settings={"items": 2, "max_tokens": 12})
+    with Store(tmp_path / "ray.sqlite") as store:
+        [status] = run_sweep_ray(sweep, store, num_workers=2).models
+        assert status.state == "complete", status.error
+    with Store(tmp_path / "local.sqlite") as store:
+        [local] = asyncio.run(run_sweep(sweep, store)).models
+        assert local.state == "complete", local.error
+    ray_rows, local_rows = _dump(tmp_path / "ray.sqlite"), _dump(tmp_path / "local.sqlite")
+    assert ray_rows == local_rows and len(ray_rows[0]) == 6
+    assert all(text for *_, text in ray_rows[0])

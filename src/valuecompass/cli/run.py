@@ -236,7 +236,7 @@ def run(
     executor: str = EXECUTOR_OPTION,
     ray_address: str = RAY_ADDRESS_OPTION,
     ray_workers: int | None = RAY_WORKERS_OPTION,
-    ray_tasks_per_cpu: int = RAY_TASKS_OPTION,
+    ray_tasks_per_cpu: int | None = RAY_TASKS_OPTION,
     store: Path | None = STORE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -254,7 +254,7 @@ def run(
                          hint="give each model its card in a sweep file: valuecompass sweep FILE.yaml")
     if base_url:
         options["base_url"] = base_url
-    if len(model) > 1 or executor != "local" or ray_address or ray_workers or ray_tasks_per_cpu != 1:
+    if len(model) > 1 or executor != "local" or ray_address or ray_workers or ray_tasks_per_cpu is not None:
         from valuecompass.cli.sweep import run_sweep_cli
         from valuecompass.pipeline import Sweep, SweepJudge, SweepModel
 

@@ -65,13 +65,13 @@ RAY_ADDRESS_OPTION = typer.Option("", "--ray-address", rich_help_panel=SCALE_PAN
                                        "started and stopped for the run.")
 RAY_WORKERS_OPTION = typer.Option(None, "--ray-workers", min=1, rich_help_panel=SCALE_PANEL,
                                   help="With --executor ray and a local cluster: its CPUs (default: the machine's).")
-RAY_TASKS_OPTION = typer.Option(1, "--ray-tasks-per-cpu", min=1, max=64, rich_help_panel=SCALE_PANEL,
-                                help="With --executor ray: tasks at once per CPU (more for endpoints, whose "
-                                     "tasks mostly wait).")
+RAY_TASKS_OPTION = typer.Option(None, "--ray-tasks-per-cpu", min=1, max=256, rich_help_panel=SCALE_PANEL,
+                                help="With --executor ray: tests at once per CPU, as coroutines of one worker "
+                                     "per CPU (default 16).")
 
 
 def run_sweep_cli(sweep: Sweep, store: Path | None, as_json: bool, executor: str = "local", ray_address: str = "",
-                  ray_workers: int | None = None, ray_tasks_per_cpu: int = 1) -> SweepResult:
+                  ray_workers: int | None = None, ray_tasks_per_cpu: int | None = None) -> SweepResult:
     """Check the judge, run the sweep with a live status table, print the summary; exit 1 if a model failed."""
     from valuecompass.errors import UsageError
     from valuecompass.models import check_model_options, get_model
@@ -80,7 +80,7 @@ def run_sweep_cli(sweep: Sweep, store: Path | None, as_json: bool, executor: str
 
     if executor not in ("local", "ray"):
         raise UsageError(f"unknown executor {executor!r}", hint="--executor local or --executor ray")
-    if executor == "local" and (ray_address or ray_workers or ray_tasks_per_cpu != 1):
+    if executor == "local" and (ray_address or ray_workers or ray_tasks_per_cpu is not None):
         raise UsageError("--ray-address, --ray-workers and --ray-tasks-per-cpu only apply to --executor ray",
                          hint="add --executor ray")
 
@@ -124,7 +124,7 @@ def run_sweep_cli(sweep: Sweep, store: Path | None, as_json: bool, executor: str
 
 def sweep(file: Path = typer.Argument(..., metavar="FILE.yaml", help="The sweep file."),
           executor: str = EXECUTOR_OPTION, ray_address: str = RAY_ADDRESS_OPTION,
-          ray_workers: int | None = RAY_WORKERS_OPTION, ray_tasks_per_cpu: int = RAY_TASKS_OPTION,
+          ray_workers: int | None = RAY_WORKERS_OPTION, ray_tasks_per_cpu: int | None = RAY_TASKS_OPTION,
           store: Path | None = STORE_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Run every model of a sweep file concurrently (each with its own connection limit), one judge for all.
 

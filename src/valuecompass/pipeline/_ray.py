@@ -3,10 +3,13 @@
 ``valuecompass sweep FILE --executor ray`` (and ``run ... --executor ray``) plans each model's run here,
 exactly as a single process would (the same run ids), and submits one task per (model, dimension) to a Ray
 cluster: ``--ray-address auto`` (a running cluster), ``ray://HOST:PORT`` (Ray Client), or empty for a local
-cluster started and stopped for the sweep. A task runs on whichever worker holds it, against a private store,
-and streams every write to a sink actor pinned to this node (see :mod:`valuecompass.pipeline._ray_worker`);
-this process, the single writer of the SQLite store, applies them as they come. A worker killed mid-task
-is retried by Ray (``max_retries``); the retry first replays what the dead one streamed, so nothing is asked
+cluster started and stopped for the sweep. The tasks are calls of worker actors, one per CPU of the
+cluster, each running many tests at once as coroutines (``tasks_per_cpu``): the tests mostly wait, on
+endpoints or on the one copy of a local model a worker loads, so a process per test would only add
+processes. A test runs against a private store and streams every write to a sink actor pinned to this
+node (see :mod:`valuecompass.pipeline._ray_worker`); this process, the single writer of the SQLite store,
+applies them as they come. A worker lost with its node is restarted by Ray, which retries its unfinished
+tests (``max_task_retries``); a retry first replays what the dead attempt streamed, so nothing is asked
 twice, and since every write is content-addressed nothing is stored twice.
 
 Ray is an optional extra (``pip install 'valuecompass[ray]'``): nothing else imports this module.
@@ -29,7 +32,7 @@ from valuecompass.judge import Judge, make_judge
 from valuecompass.models import ModelCard, get_model
 from valuecompass.pipeline._adaptive import adaptive_run_record, chosen_dimensions, store_metrics
 from valuecompass.pipeline._fixed_form import load_items, prepare_run
-from valuecompass.pipeline._ray_worker import Snapshot, apply_write, dimension_task
+from valuecompass.pipeline._ray_worker import DimensionWorker, Snapshot, apply_write
 from valuecompass.pipeline._request import RunRequest
 from valuecompass.pipeline._sweep import (
     ModelStatus,
@@ -48,8 +51,11 @@ from valuecompass.store import RunRecord, Store
 
 log = logging.getLogger(__name__)
 
-#: Attempts Ray makes of a task whose worker died (its application errors are not retried: they are reported).
+#: Attempts Ray makes of a test whose worker died (its application errors are not retried: they are reported),
+#: and restarts of a worker actor.
 MAX_TASK_RETRIES = 3
+#: Tests at once per CPU of the cluster, by default (coroutines in one worker process per CPU).
+TESTS_PER_CPU = 16
 
 
 def require_ray() -> Any:
@@ -185,7 +191,7 @@ def _finish(model: _Model, store: Store) -> None:
 
 
 def run_sweep_ray(sweep: Sweep, store: Store, *, address: str | None = None, num_workers: int | None = None,
-                  tasks_per_cpu: int = 1, progress: SweepProgress | None = None,
+                  tasks_per_cpu: int | None = None, progress: SweepProgress | None = None,
                   interval_s: float = 0.5) -> SweepResult:
     """Run (or resume) a sweep on a Ray cluster; this process writes every result into ``store``.
 
@@ -194,8 +200,9 @@ def run_sweep_ray(sweep: Sweep, store: Store, *, address: str | None = None, num
         store: The results store.
         address: ``auto``, ``ray://HOST:PORT``, or ``None`` for a local cluster started for the sweep.
         num_workers: CPUs of a local cluster (default: the machine's).
-        tasks_per_cpu: Tasks at once per CPU (each in its own worker process): above 1 for endpoints,
-            whose tasks mostly wait on the network.
+        tasks_per_cpu: Tests at once per CPU (default :data:`TESTS_PER_CPU`): the cluster gets one worker
+            actor per CPU, running this many tests at once as coroutines (they mostly wait on endpoints,
+            or on the one copy of a local model the worker loads).
         progress: Called with every model's status about every ``interval_s`` seconds, and at the end.
         interval_s: Seconds between reports (and between applying streamed writes).
 
@@ -212,7 +219,11 @@ def run_sweep_ray(sweep: Sweep, store: Store, *, address: str | None = None, num
 
         here = NodeAffinitySchedulingStrategy(node_id=ray.get_runtime_context().get_node_id(), soft=False)
         sink = ray.remote(num_cpus=0)(_Sink).options(scheduling_strategy=here).remote()
-        task = ray.remote(max_retries=MAX_TASK_RETRIES, num_cpus=1 / tasks_per_cpu)(dimension_task)
+        # no CPU reserved: an actor lost with its node can always be restarted on the nodes that are left
+        worker = ray.remote(num_cpus=0, max_restarts=MAX_TASK_RETRIES, max_task_retries=MAX_TASK_RETRIES,
+                            max_concurrency=tasks_per_cpu or TESTS_PER_CPU)(DimensionWorker)
+        workers = [worker.options(scheduling_strategy="SPREAD").remote()
+                   for _ in range(max(1, round(ray.cluster_resources().get("CPU", 1))))]
         refs: dict[Any, tuple[_Model, str]] = {}
         for model in models:
             try:
@@ -223,8 +234,8 @@ def run_sweep_ray(sweep: Sweep, store: Store, *, address: str | None = None, num
             model.judge, model.status.state, model.status.started = judge, "running", time.perf_counter()
             for dim, snapshot, jobs, base in tests:
                 key = f"{model.run.run_id}/{dim}"  # type: ignore[union-attr]
-                refs[task.remote(model.request, options, model.run, dim, snapshot, jobs, base, sink,
-                                 key)] = (model, key)
+                refs[workers[len(refs) % len(workers)].run.remote(model.request, options, model.run, dim, snapshot,
+                                                                  jobs, base, sink, key)] = (model, key)
                 model.tasks += 1
         runs = {f"{m.run.run_id}/": m.run for m in models if m.run is not None}
 

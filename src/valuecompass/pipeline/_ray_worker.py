@@ -173,26 +173,33 @@ async def _run(store: StreamingStore, request: RunRequest, judge_options: dict[s
     return {"score": outcome.score, "n_items": outcome.n_items, "stop_reason": outcome.stop_reason}
 
 
-def dimension_task(request: RunRequest, judge_options: dict[str, Any], run: RunRecord, dimension: str,
-                   snapshot: Snapshot, jobs: list[Job], position_base: int, sink: Any, task_key: str) -> dict[str, Any]:
-    """The body of one Ray task: run (or resume) the test of ``dimension`` for ``run``'s model.
+class DimensionWorker:
+    """A Ray actor, one per CPU of the cluster: it runs many (model, dimension) tests at once as coroutines.
 
-    Returns:
-        A small summary (the results themselves were streamed to ``sink``).
+    Tests wait on the network (endpoints) or on one model loaded once per process (GGUF), so coroutines in
+    one process do what a process per test would, without a process and its imports per test. An actor
+    that dies with its node is restarted by Ray, which then retries its unfinished tests; each resumes
+    from what its earlier attempt streamed.
     """
-    import ray
 
-    replay = ray.get(sink.replay.remote(task_key))
-    folder = Path(tempfile.mkdtemp(prefix="valuecompass-task-"))
-    store = StreamingStore(folder / "task.sqlite", sink, task_key)
-    try:
-        store.load(run, snapshot, replay)
-        store.streaming = True
-        summary = asyncio.run(_run(store, request, judge_options, run, dimension, jobs, position_base))
-        ray.get(sink.ping.remote())  # every streamed write has reached the sink before the task reports done
-        return {**summary, "dimension": dimension, "worker_pid": os.getpid(), "replayed": len(replay)}
-    finally:
-        store.close()
-        for path in folder.iterdir():
-            path.unlink()
-        folder.rmdir()
+    async def run(self, request: RunRequest, judge_options: dict[str, Any], run: RunRecord, dimension: str,
+                  snapshot: Snapshot, jobs: list[Job], position_base: int, sink: Any, task_key: str) -> dict[str, Any]:
+        """Run (or resume) the test of ``dimension`` for ``run``'s model against a private store.
+
+        Returns:
+            A small summary (the results themselves were streamed to ``sink``).
+        """
+        replay = await sink.replay.remote(task_key)
+        folder = Path(tempfile.mkdtemp(prefix="valuecompass-task-"))
+        store = StreamingStore(folder / "task.sqlite", sink, task_key)
+        try:
+            store.load(run, snapshot, replay)
+            store.streaming = True
+            summary = await _run(store, request, judge_options, run, dimension, jobs, position_base)
+            await sink.ping.remote()  # every streamed write has reached the sink before the test reports done
+            return {**summary, "dimension": dimension, "worker_pid": os.getpid(), "replayed": len(replay)}
+        finally:
+            store.close()
+            for path in folder.iterdir():
+                path.unlink()
+            folder.rmdir()
