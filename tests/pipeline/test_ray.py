@@ -168,3 +168,30 @@ def test_an_embedded_gguf_model_under_ray_answers_as_in_one_process(ray_env, smo
     ray_rows, local_rows = _dump(tmp_path / "ray.sqlite"), _dump(tmp_path / "local.sqlite")
     assert ray_rows == local_rows and len(ray_rows[0]) == 6
     assert all(text for *_, text in ray_rows[0])
+
+
+@pytest.fixture
+def client_cluster(ray_env: dict[str, str]) -> Iterator[str]:
+    """``ray start --head`` on loopback with a Ray Client server: yields its ``ray://`` address."""
+    pytest.importorskip("grpc", reason="Ray Client needs grpcio (requirements/ecosystem.txt)")
+    port, client_port = free_port(), free_port()
+    subprocess.run([RAY, "start", "--head", "--node-ip-address", "127.0.0.1", "--port", str(port), "--num-cpus", "2",
+                    "--ray-client-server-port", str(client_port), "--include-dashboard=false",
+                    "--disable-usage-stats"], check=True, env=ray_env, capture_output=True, timeout=120)
+    try:
+        yield f"ray://127.0.0.1:{client_port}"
+    finally:
+        subprocess.run([RAY, "stop", "--force"], env=ray_env, capture_output=True, timeout=120)
+
+
+@pytest.mark.slow
+def test_a_sweep_through_ray_client_matches_one_process(client_cluster: str, tmp_path: Path) -> None:
+    from valuecompass.pipeline._ray import run_sweep_ray
+
+    sweep = _sweep("fixed", 0.0, items=2)
+    with Store(tmp_path / "ray.sqlite") as store:
+        result = run_sweep_ray(sweep, store, address=client_cluster)
+    assert [m.state for m in result.models] == ["complete", "complete"], [m.error for m in result.models]
+    with Store(tmp_path / "local.sqlite") as store:
+        asyncio.run(run_sweep(sweep, store))
+    assert _dump(tmp_path / "ray.sqlite") == _dump(tmp_path / "local.sqlite")
