@@ -8,13 +8,19 @@ naming the file (and the line, for YAML syntax) and how to fix it.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from valuecompass._hashing import content_hash
 from valuecompass.errors import DataFileError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 #: Largest data file read (bytes): items, profiles, labelled sets and calibrations are far smaller.
@@ -112,3 +118,33 @@ def read_yaml(path: Path) -> Any:
 def validation_summary(exc: ValidationError) -> str:
     """A pydantic error as one short clause per problem: ``field.path: message; ...``."""
     return "; ".join(f"{'.'.join(map(str, e['loc'])) or '(record)'}: {e['msg']}" for e in exc.errors())
+
+
+def load_hashed(path: Path, model: type[M], fmt: str, hash_of: Callable[[dict[str, Any]], Any] = lambda d: d) -> M:
+    """A YAML mapping as ``model``, its ``content_hash`` computed over ``hash_of(data)`` (a stored hash is ignored).
+
+    Raises:
+        DataFileError: if the file is unreadable, not a YAML mapping or invalid (``fmt`` names the file
+            whose format to follow).
+    """
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise DataFileError(str(path), "expected a mapping at the top level")
+    data.pop("content_hash", None)
+    try:
+        return model.model_validate({**data, "content_hash": content_hash(hash_of(data))})
+    except ValidationError as exc:
+        raise DataFileError(str(path), validation_summary(exc), data.get("id"), f"see {fmt} for the format") from exc
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (a temporary file in the same folder, then a rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -96,7 +96,8 @@ def test_cli_and_site_rank_alike_and_the_site_says_what_it_hides(cli, two_judge_
     site_order = [(r.model.label, round(r.value, 6)) for r in ranking(board, state)]
     assert site_order == cli_order and site_order[0][0] == "fake/kind"
     page = TestClient(create_app(store)).get("/").text
-    assert "1 model scored only by <code>share@fake/other</code>" in page and "judge <code>fake/reader</code>" in page
+    assert ('<code>share</code> by <code>fake/other</code></a> (1 model, 1 not shown here)' in page
+            and "judge <code>fake/reader</code>" in page)
     other = StoreReader(store).load(method="share", judge="fake/other")
     assert [m.label for m in other.models] == ["fake/third"] and other.hidden == {"irt-cat@fake/reader": 2}
 

@@ -132,7 +132,8 @@ def test_extra_profiles_are_offered_and_used(scripted_store: Path) -> None:
     mine = build_profile(id="my-team", name="Our team", system="schwartz", weights={"power": 3, "achievement": 1})
     client = TestClient(create_app(scripted_store, profiles=[mine]))
     html = client.get("/index.html?p=my-team&dims=power,achievement,benevolence").text
-    assert '<optgroup label="Your profiles"><option value="my-team" selected>Our team</option>' in html
+    assert ('<optgroup label="Your profiles"><option value="my-team" selected>Our team (3 of 10 dimensions)</option>'
+            in html)
     assert _table(html).index("fake/power") < _table(html).index("fake/kind")
     assert "weights from Our team" in html
     with pytest.raises(ProfileError, match="already taken"):

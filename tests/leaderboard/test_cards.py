@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from pathlib import Path
 
@@ -184,3 +185,11 @@ def test_the_readme_card_example_is_a_valid_card(tmp_path: Path) -> None:
     (tmp_path / "card.yaml").write_text(body)
     card = load_model_card(tmp_path / "card.yaml")
     assert card.weights == "open" and card.report and card.release_date == dt.date(2024, 11, 12)
+
+
+def test_the_readme_screenshots_exist() -> None:
+    root = Path(__file__).resolve().parents[2]
+    shots = re.findall(r"\((docs/screenshots/[\w.-]+\.png)\)", (root / "README.md").read_text())
+    assert len(shots) >= 6 and all((root / s).is_file() for s in shots)
+    assert {p.name for p in (root / "docs" / "screenshots").glob("*-phone.png")} >= {"leaderboard-phone.png",
+                                                                                    "model-phone.png"}

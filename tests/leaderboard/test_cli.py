@@ -18,7 +18,7 @@ from valuecompass.cli.leaderboard import _is_loopback
 def test_export_command(cli, scripted_store: Path, tmp_path: Path) -> None:
     result = cli("leaderboard", "export", "--store", str(scripted_store), "--out", str(tmp_path / "site"))
     assert result.exit_code == 0, result.stderr
-    assert "118 pages" in result.stdout and (tmp_path / "site" / "index.html").is_file()
+    assert "119 pages" in result.stdout and (tmp_path / "site" / "index.html").is_file()
 
 
 def test_export_errors_are_printed_without_traceback(cli, tmp_path: Path) -> None:

@@ -39,13 +39,13 @@ class _Refs(HTMLParser):
 def site(scripted_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("export") / "site"
     result = export_site(scripted_store, out)
-    assert result.pages == 6 + 4 + 4 * 27 and result.files > result.pages  # 6 site pages, 4 models
+    assert result.pages == 7 + 4 + 4 * 27 and result.files > result.pages  # 7 site pages, 4 models
     return out
 
 
 def test_every_relative_link_resolves_to_a_file(site: Path) -> None:
     pages = sorted(site.rglob("*.html"))
-    assert len(pages) == 118
+    assert len(pages) == 119
     for page in pages:
         parser = _Refs()
         parser.feed(page.read_text(encoding="utf-8"))
@@ -95,5 +95,5 @@ def test_an_empty_store_exports_a_site_that_says_so(tmp_path: Path) -> None:
 
     Store(tmp_path / "empty.sqlite").close()
     result = export_site(tmp_path / "empty.sqlite", tmp_path / "site")
-    assert result.pages == 6
+    assert result.pages == 7
     assert "No model has scores on these dimensions yet" in (tmp_path / "site" / "index.html").read_text()

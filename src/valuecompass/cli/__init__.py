@@ -24,7 +24,7 @@ app = typer.Typer(
 #: Command modules, in the order their commands appear in --help.
 COMMAND_MODULES = (
     "frameworks", "items", "models", "run", "sweep", "runs", "judge", "scores", "validate", "profiles", "align",
-    "leaderboard", "store", "imports", "export",
+    "leaderboard", "report", "store", "imports", "export",
 )
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from valuecompass.cli._common import JSON_OPTION, console, print_json, print_table
 from valuecompass import metric as vm  # the package's names load on first use: help needs none of them
@@ -94,19 +95,21 @@ def quiz(
     answers = _ask(q, Console(stderr=True) if as_json else console)  # --json: stdout holds only the JSON
     scores = vm.score_answers(q, answers)
     profile = vm.profile_from_answers(q, answers, name=save or "me", temperature=temperature)
-    path = None
+    portrait, path = vm.value_portrait(profile), None
     if save:
         vm.check_new_id(profile)
         path = vm.save_profile(profile, home=home)
     if as_json:
         print_json({"answers": answers, "raw": scores.raw, "centred": scores.centred, "warnings": scores.warnings,
-                    "profile": profile.model_dump(mode="json"), "saved_to": str(path) if path else None})
+                    "profile": profile.model_dump(mode="json"), "saved_to": str(path) if path else None,
+                    "portrait": {"title": portrait.title, "text": portrait.text}})
         return
     for warning in scores.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}")
     rows = sorted(([d, f"{scores.raw[d]:.2f}", f"{scores.priorities[d]:+.2f}", f"{profile.weights[d]:.3f}"]
                    for d in profile.dimensions), key=lambda r: -float(r[3]))
     print_table("Your value priorities", ["dimension", "mean", "priority", "weight"], rows)
+    console.print(f"[bold]{escape(portrait.title)}.[/bold] {escape(portrait.text)}", highlight=False)
     if path:
         console.print(f"saved as profile [bold]{profile.id}[/bold] in {path}")
         console.print(f"next: valuecompass match --profile {profile.id}")

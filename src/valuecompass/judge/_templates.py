@@ -15,10 +15,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from valuecompass._datafiles import read_yaml, validation_summary
-from valuecompass._hashing import content_hash
+from valuecompass._datafiles import load_hashed
 from valuecompass.errors import DataFileError
 from valuecompass.frameworks import Dimension
 from valuecompass.judge._quote import DEFAULT_MAX_CHARS, plain, quote
@@ -137,17 +136,8 @@ def load_templates(path: str | Path) -> TemplateSet:
     Raises:
         DataFileError: if the file is unreadable or invalid.
     """
-    path = Path(path)
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        raise DataFileError(str(path), "expected a mapping at the top level")
-    data.pop("content_hash", None)
-    try:
-        return TemplateSet.model_validate({**data, "content_hash": content_hash({"templates": data,
-                                                                                  "renderer": RENDERER_VERSION})})
-    except ValidationError as exc:
-        raise DataFileError(str(path), validation_summary(exc),
-                            hint="see valuecompass/judge/data/templates.yaml for the format") from exc
+    return load_hashed(Path(path), TemplateSet, "valuecompass/judge/data/templates.yaml",
+                       lambda data: {"templates": data, "renderer": RENDERER_VERSION})
 
 
 @functools.lru_cache(maxsize=1)

@@ -15,6 +15,7 @@ from valuecompass.leaderboard._app import create_app, static_dir
 from valuecompass.leaderboard._data import StoreReader, model_key
 from valuecompass.leaderboard._downloads import CSV_COLUMNS, leaderboard_csv, leaderboard_json
 from valuecompass.leaderboard._export import ExportResult, export_site
+from valuecompass.leaderboard._report import ReportResult, render_report
 from valuecompass.leaderboard._model import Case, LeaderboardData, ModelEntry, RunInfo, ScoreCell
 from valuecompass.leaderboard._state import TabDefault, ViewState, parse_state
 from valuecompass.leaderboard._views import RankedRow, rank_ranges, ranking, state_weights, tab_defaults
@@ -23,4 +24,5 @@ __all__ = [
     "CSV_COLUMNS", "Case", "ExportResult", "LeaderboardData", "ModelEntry", "RankedRow", "RunInfo", "ScoreCell",
     "StoreReader", "TabDefault", "ViewState", "create_app", "export_site", "leaderboard_csv", "leaderboard_json",
     "model_key", "parse_state", "rank_ranges", "ranking", "state_weights", "static_dir", "tab_defaults",
+    "ReportResult", "render_report",
 ]

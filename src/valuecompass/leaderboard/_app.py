@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette._utils import get_route_path
 
+from valuecompass.errors import ValueCompassError
 from valuecompass.leaderboard import _pages as pages
 from valuecompass.leaderboard._data import StoreReader
 from valuecompass.leaderboard._downloads import card_files, leaderboard_csv, leaderboard_json, run_json
@@ -104,6 +105,20 @@ def _site_app(site: pages.Site) -> FastAPI:
     def model(key: str) -> Response:
         return _html(pages.model_page(site, key))
 
+    @app.get("/model/{key}.pdf")
+    def model_pdf(key: str) -> Response:
+        from valuecompass.leaderboard._report import report_pdf  # here: _report imports this module
+
+        if site.data.model(key) is None:
+            return _html(None)
+        try:
+            pdf = report_pdf(site, key)
+        except ValueCompassError as exc:
+            log.warning("PDF report of %s failed: %s", key, exc)
+            return PlainTextResponse(f"The PDF report cannot be made here: {exc}", status_code=503)
+        return Response(pdf, media_type="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{key}.pdf"'})
+
     @app.get("/model/{key}/{dim}.html", response_class=HTMLResponse)
     def drill(key: str, dim: str) -> Response:
         return _html(pages.drill_page(site, key, dim))
@@ -111,6 +126,17 @@ def _site_app(site: pages.Site) -> FastAPI:
     @app.get("/compare.html", response_class=HTMLResponse)
     def compare() -> Response:
         return _html(pages.compare_page(site))
+
+    @app.get("/disagree.html", response_class=HTMLResponse)
+    def disagree(request: Request) -> Response:
+        return _html(pages.disagree_page(site, dict(request.query_params)))
+
+    @app.get("/data/cases/{key}.js")
+    def data_cases(key: str) -> Response:
+        text = pages.cases_file(site, key)
+        if text is None:
+            return PlainTextResponse("no such model", status_code=404)
+        return Response(text, media_type="text/javascript; charset=utf-8")
 
     @app.get("/culture.html", response_class=HTMLResponse)
     def culture() -> Response:

@@ -108,6 +108,7 @@ def _export(site: pages.Site, data: LeaderboardData, out: Path) -> ExportResult:
     docs = {
         "index.html": pages.leaderboard_page(site, {}, static=True),
         "compare.html": pages.compare_page(site, static=True),
+        "disagree.html": pages.disagree_page(site, {}, static=True),
         "culture.html": pages.culture_page(site, static=True),
         "test.html": pages.test_page(site, static=True),
         "methodology.html": pages.methodology_page(site, static=True),
@@ -117,6 +118,7 @@ def _export(site: pages.Site, data: LeaderboardData, out: Path) -> ExportResult:
     }
     for m in data.models:
         docs[f"model/{m.key}.html"] = pages.model_page(site, m.key, static=True) or ""
+        docs[f"data/cases/{m.key}.js"] = pages.cases_file(site, m.key) or ""
         for dim in m.scores:
             docs[f"model/{m.key}/{dim}.html"] = pages.drill_page(site, m.key, dim, static=True) or ""
     docs.update(card_files(data))

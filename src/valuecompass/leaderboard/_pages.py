@@ -16,15 +16,17 @@ from valuecompass.frameworks import Group, all_dimensions, get_system
 from valuecompass.judge import conforming_rule
 from valuecompass.leaderboard._data import StoreReader
 from valuecompass.leaderboard._downloads import run_file
+from valuecompass.leaderboard._disagree import Key, cases_script, disagreements, verdicts
 from valuecompass.leaderboard._model import Case, LeaderboardData, ModelEntry
 from valuecompass.leaderboard._payload import (
     compare_payload,
     culture_payload,
+    disagree_payload,
     leaderboard_payload,
     model_payload,
     test_payload,
 )
-from valuecompass.leaderboard._render import PageMeta, render
+from valuecompass.leaderboard._render import SYSTEM_SHORT, PageMeta, render
 from valuecompass.leaderboard._switch import ScoreKind, ScoreSwitch
 from valuecompass.leaderboard._state import SORT_FIXED, ViewState, parse_state
 from valuecompass.leaderboard._views import (
@@ -138,8 +140,9 @@ def status_text(state: ViewState, profiles: tuple[ProfileOption, ...]) -> str:
     """What the score column means in this state (``static/js/leaderboard.js`` writes the same)."""
     system = get_system(state.system)
     names = [system.dimension(d).short for d in state.dims]
+    n_all = len(system.ordered_ids)
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if len(names) <= 4 \
-        else f"{len(names)} dimensions"
+        else f"all {n_all} dimensions" if len(names) == n_all else f"{len(names)} of {n_all} dimensions"
     option = next((p for p in profiles if p.id == state.profile), None)
     if option is not None and option.kind == "uniform":
         return f"Score: equal-weight mean of {listed}."
@@ -213,9 +216,39 @@ def drill_page(site: Site, key: str, dim: str, static: bool = False) -> str | No
 
 
 def compare_page(site: Site, static: bool = False) -> str:
-    """Up to 5 models on one radar per value system (``compare.html``)."""
+    """Up to 5 models on one radar per value system, or one radar each (``compare.html``)."""
+    payload = compare_payload(site.data, site.profiles)
+    state = parse_state({}, tab_defaults(site.profiles))
+    status = status_text(state, profile_options(state.system, site.profiles))
+    default_rule = (f"the top {len(payload['default'])} of the leaderboard's default view ({SYSTEM_SHORT[state.system]} "
+                    f"tab; {status[0].lower()}{status[1:].rstrip('.')})")
     return render("compare.html", PageMeta("compare.html", static), **_context(site), nav="compare",
-                  payload=compare_payload(site.data))
+                  payload=payload, default_rule=default_rule)
+
+
+def _verdicts(site: Site, model: ModelEntry) -> dict[Key, Case]:
+    """A model's verdict per item by the shown judge (cached until the store changes)."""
+    return site.derived(f"verdicts:{model.key}",
+                        lambda data: verdicts(site.reader.cases(model.run.run_id, judge=data.judge or None)))
+
+
+def disagree_page(site: Site, query: Mapping[str, str], static: bool = False) -> str:
+    """Where two models' verdicts differ (``disagree.html?a=KEY&b=KEY``; the export's script reads the query)."""
+    data = site.data
+    a, b = data.model(query.get("a", "")), data.model(query.get("b", ""))
+    result = None
+    if a is not None and b is not None and a.key != b.key:
+        order = [d for s in systems() for d in s.ordered_ids]
+        result = disagreements(_verdicts(site, a), _verdicts(site, b), {d: c.score for d, c in a.scores.items()},
+                               {d: c.score for d, c in b.scores.items()}, order)
+    return render("disagree.html", PageMeta("disagree.html", static), **_context(site), nav="compare",
+                  a=a, b=b, result=result, dims={d.id: d for d in all_dimensions()}, payload=disagree_payload(data))
+
+
+def cases_file(site: Site, key: str) -> str | None:
+    """The data file ``data/cases/<key>.js`` the exported disagreement page loads, or ``None`` for an unknown key."""
+    model = site.data.model(key)
+    return None if model is None else cases_script(key, _verdicts(site, model))
 
 
 def culture_page(site: Site, static: bool = False) -> str:

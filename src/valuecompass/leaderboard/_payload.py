@@ -7,17 +7,20 @@ from typing import Any
 
 from valuecompass.frameworks import ValueSystem
 from valuecompass.leaderboard._model import LeaderboardData, ModelEntry
-from valuecompass.leaderboard._render import SYSTEM_SHORT
+from valuecompass.leaderboard._render import PATH_NAMES, SYSTEM_SHORT
+from valuecompass.leaderboard._state import parse_state
 from valuecompass.leaderboard._views import (
     HEATMAP_METHODS,
     country_profiles,
     heatmap,
     profile_options,
+    ranking,
     space,
     systems,
     tab_defaults,
 )
 from valuecompass.metric import DEFAULT_TEMPERATURE, QUESTIONNAIRE_SYSTEMS, Z95, ValueProfile, load_questionnaire
+from valuecompass.metric import portraits_json
 
 
 def _r(x: float) -> float:
@@ -62,10 +65,24 @@ def model_payload(model: ModelEntry, shown: list[ValueSystem]) -> dict[str, Any]
     return {"page": "model", "systems": [system_json(s) for s in shown], "model": model_json(model)}
 
 
-def compare_payload(data: LeaderboardData) -> dict[str, Any]:
-    """Every model's scores, for overlaying up to 5 on one radar per system."""
+def default_pool(data: LeaderboardData, extra: Sequence[ValueProfile] = (), n: int = 3) -> list[str]:
+    """The compare page's pool when none is chosen or stored: the top ``n`` of the leaderboard's default view."""
+    state = parse_state({}, tab_defaults(extra))
+    return [r.model.key for r in ranking(data, state, extra)[:n]]
+
+
+def compare_payload(data: LeaderboardData, extra: Sequence[ValueProfile] = ()) -> dict[str, Any]:
+    """Every model's scores, for up to 5 on one radar per system (or one each), and the default pool."""
     return {"page": "compare", "max": 5, "systems": [system_json(s) for s in systems()],
-            "models": [model_json(m) for m in data.models]}
+            "models": [model_json(m) for m in data.models], "default": default_pool(data, extra)}
+
+
+def disagree_payload(data: LeaderboardData) -> dict[str, Any]:
+    """Models (key, label, scores rounded as in :func:`model_json`), systems, and where the case files lie."""
+    return {"page": "disagree", "cases": "data/cases/", "paths": PATH_NAMES,
+            "systems": [system_json(s) for s in systems()],
+            "models": [{"key": m.key, "label": m.label, "scores": {d: _r(c.score) for d, c in m.scores.items()}}
+                       for m in data.models]}
 
 
 def culture_payload(data: LeaderboardData) -> dict[str, Any]:
@@ -97,6 +114,7 @@ def test_payload(data: LeaderboardData) -> dict[str, Any]:
                       for i in q.items],
         })
     return {"page": "test", "temperature": DEFAULT_TEMPERATURE, "questionnaires": questionnaires,
+            "portraits": portraits_json(),
             "systems": [system_json(s) for s in systems() if s.id in QUESTIONNAIRE_SYSTEMS],
             "models": [model_json(m) for m in data.models]}
 

@@ -20,8 +20,10 @@ from valuecompass.metric import (
     DEFAULT_PROFILE_ID,
     DimScore,
     ValueProfile,
+    nearest_profiles,
     packaged_profiles,
     similarity_matrix,
+    tsne_space,
     validate_weights,
     value_space,
     weighted_alignment,
@@ -29,6 +31,8 @@ from valuecompass.metric import (
 
 #: Similarity methods of the culture heatmap, in the order the page offers them.
 HEATMAP_METHODS: tuple[str, ...] = ("spearman", "align", "cosine")
+#: The seed of the culture page's t-SNE map (the same store always draws the same map).
+TSNE_SEED = 0
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,11 @@ class ProfileOption:
     label: str
     name: str
     weights: dict[str, float]
+
+    def menu_label(self, n_used: int, n_all: int) -> str:
+        """The menu entry when the profile scores ``n_used`` of a tab's ``n_all`` dimensions:
+        ``"Equal weights (2 of 10 dimensions)"``, or the bare label when every dimension is used."""
+        return self.label if n_used >= n_all else f"{self.label} ({n_used} of {n_all} dimensions)"
 
 
 def profile_options(system: str, extra: Extra = ()) -> tuple[ProfileOption, ...]:
@@ -243,13 +252,38 @@ def heatmap(data: LeaderboardData, system: str, method: str) -> dict[str, object
 
 
 def space(data: LeaderboardData, system: str) -> dict[str, object] | None:
-    """The 2-D PCA value space of models and country profiles (``None`` if too few points)."""
+    """The 2-D value space of models and country profiles, as PCA and as t-SNE (``None`` if too few points).
+
+    Every model point carries its 3 nearest countries (``near``: profile id and the correlation of
+    the two patterns), found in the standardized space both maps start from, not on either map.
+    ``left_out`` lists the models without a score on some dimension of the system, with the names of
+    those dimensions (``all`` when it has none of them). The t-SNE map (seeded, its perplexity fit to
+    the number of points) is ``None`` when scikit-learn is missing; ``tsne_note`` then says why.
+    """
     table = {m.key: model_scores(m) for m in data.models}
     try:
         vs = value_space(table, country_profiles(system), system=system, n_components=2)
     except ValueCompassError:
         return None
-    return {"explained": [round(r, 4) for r in vs.explained_variance_ratio],
-            "points": [{"id": p.label, "kind": p.kind, "x": round(p.coords[0], 4),
-                        "y": round(p.coords[1], 4) if len(p.coords) > 1 else 0.0} for p in vs.points],
-            "loadings": {d: [round(x, 4) for x in v] for d, v in vs.loadings.items()}}
+    try:
+        ts = tsne_space(vs, random_state=TSNE_SEED)
+        tsne: dict[str, object] | None = {"perplexity": round(ts.perplexity, 3), "seed": ts.random_state}
+        tcoords = [p.coords for p in ts.points]
+        note = ""
+    except ValueCompassError as exc:
+        tsne, tcoords, note = None, [None] * len(vs.points), exc.message
+    points = []
+    for p, t in zip(vs.points, tcoords):
+        point: dict[str, object] = {"id": p.label, "kind": p.kind, "x": round(p.coords[0], 4),
+                                    "y": round(p.coords[1], 4) if len(p.coords) > 1 else 0.0}
+        if t is not None:
+            point["tx"], point["ty"] = round(t[0], 4), round(t[1], 4)
+        if p.kind == "model":
+            point["near"] = [{"id": nb.profile, "r": round(nb.correlation, 3)} for nb in nearest_profiles(vs, p.label)]
+        points.append(point)
+    names = get_system(system).dimension
+    left_out = [{"id": key, "missing": [names(d).name for d in missing], "all": len(missing) == len(vs.dimensions)}
+                for key, missing in vs.left_out.items()]
+    return {"explained": [round(r, 4) for r in vs.explained_variance_ratio], "points": points,
+            "loadings": {d: [round(x, 4) for x in v] for d, v in vs.loadings.items()},
+            "left_out": left_out, "tsne": tsne, "tsne_note": note}

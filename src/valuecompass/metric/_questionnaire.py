@@ -19,12 +19,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from valuecompass.metric._defaults import QUESTIONNAIRE_SYSTEMS
-from valuecompass._datafiles import read_yaml, validation_summary
-from valuecompass._hashing import content_hash
-from valuecompass.errors import DataFileError, ProfileError
+from valuecompass._datafiles import load_hashed
+from valuecompass.errors import ProfileError
 from valuecompass.frameworks import SystemId
 from valuecompass.metric._profiles import ValueProfile, build_profile, slugify
 from valuecompass.metric._weights import DEFAULT_TEMPERATURE, system_dimensions
@@ -142,16 +141,7 @@ def load_questionnaire_file(path: str | Path) -> Questionnaire:
     Raises:
         DataFileError: if the file is unreadable, not YAML or invalid.
     """
-    path = Path(path)
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        raise DataFileError(str(path), "expected a mapping at the top level")
-    data.pop("content_hash", None)
-    try:
-        return Questionnaire.model_validate({**data, "content_hash": content_hash(data)})
-    except ValidationError as exc:
-        raise DataFileError(str(path), validation_summary(exc), data.get("id"),
-                            "see valuecompass/metric/data/questionnaires for the format") from exc
+    return load_hashed(Path(path), Questionnaire, "valuecompass/metric/data/questionnaires")
 
 
 @functools.cache

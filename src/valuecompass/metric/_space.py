@@ -1,11 +1,11 @@
-"""Models x profiles similarity matrices and a 2-D/3-D value space (PCA) of both."""
+"""Models x profiles similarity matrices, a 2-D/3-D value space (PCA) of both, and nearest profiles."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Literal, NamedTuple
 
 import numpy as np
 
@@ -98,6 +98,10 @@ class ValueSpace:
         points: Every model and profile with its coordinates.
         explained_variance_ratio: Share of variance per component.
         loadings: Dimension id -> its loading on each component (for drawing axes).
+        vectors: Each point's ipsatized vector on ``dimensions`` (the PCA input rows, in the order
+            of ``points``): the standardized space that :func:`nearest_profiles` and the t-SNE map use.
+        left_out: Model label -> the dimensions of the system it has no score on, for every model of
+            the table that is not in the space (in table order).
     """
 
     system: str
@@ -105,6 +109,8 @@ class ValueSpace:
     points: tuple[SpacePoint, ...]
     explained_variance_ratio: tuple[float, ...]
     loadings: dict[str, tuple[float, ...]]
+    vectors: tuple[tuple[float, ...], ...] = ()
+    left_out: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def ipsatize(vector: np.ndarray) -> np.ndarray:
@@ -142,7 +148,7 @@ def value_space(table: ScoreTable, profiles: Sequence[ValueProfile], *, system: 
 
     Args:
         table: Model label -> dimension id -> score; models missing a dimension of the
-            system are left out (logged by the caller's choice of table).
+            system are left out of the space and listed in ``left_out`` with what they lack.
         profiles: Profiles of ``system`` (others are ignored).
         system: The value system whose dimensions span the space.
         n_components: 2 or 3 (at most the number of dimensions).
@@ -156,10 +162,13 @@ def value_space(table: ScoreTable, profiles: Sequence[ValueProfile], *, system: 
     dims = system_dimensions(system)
     labels: list[tuple[str, Literal["model", "profile"]]] = []
     rows = []
+    left_out: dict[str, tuple[str, ...]] = {}
     for model, scores in table.items():
         if all(d in scores for d in dims):
             labels.append((model, "model"))
             rows.append(ipsatize(np.array([scores[d][0] for d in dims])))
+        else:
+            left_out[model] = tuple(d for d in dims if d not in scores)
     for p in profiles:
         if p.system == system:
             labels.append((p.id, "profile"))
@@ -172,4 +181,58 @@ def value_space(table: ScoreTable, profiles: Sequence[ValueProfile], *, system: 
     points = tuple(SpacePoint(label, kind, tuple(float(c) for c in coords[i]))
                    for i, (label, kind) in enumerate(labels))
     loadings = {d: tuple(float(comps[k, j]) for k in range(comps.shape[0])) for j, d in enumerate(dims)}
-    return ValueSpace(system, dims, points, tuple(float(r) for r in ratio), loadings)
+    vectors = tuple(tuple(float(x) for x in row) for row in rows)
+    return ValueSpace(system, dims, points, tuple(float(r) for r in ratio), loadings, vectors, left_out)
+
+
+class Neighbour(NamedTuple):
+    """A profile near a point of the value space.
+
+    Attributes:
+        profile: The profile id.
+        distance: Euclidean distance between the two ipsatized vectors.
+        correlation: The Pearson correlation of the two patterns, ``1 - distance**2 / (2 * n)`` for
+            ``n`` dimensions (ipsatized vectors have mean 0 and SD 1, so distance and correlation agree).
+    """
+
+    profile: str
+    distance: float
+    correlation: float
+
+
+def nearest_profiles(space: ValueSpace, label: str, k: int = 3) -> tuple[Neighbour, ...]:
+    """The ``k`` profiles closest to one point, in the standardized space the projection starts from.
+
+    Distances are taken between the ipsatized vectors (:attr:`ValueSpace.vectors`), not on the map,
+    so the answer does not depend on what the projection distorts. Ties are broken by profile id.
+    A point with no pattern (equal scores everywhere, a zero vector) is equally far from every
+    profile and gets none; profiles without a pattern are never offered.
+
+    Args:
+        space: A value space.
+        label: A point's label (a model label or a profile id).
+        k: How many profiles at most.
+
+    Returns:
+        The nearest profiles, closest first (empty for a point without a pattern).
+
+    Raises:
+        ValueCompassError: if ``label`` is not a point of ``space``.
+    """
+    index = next((i for i, p in enumerate(space.points) if p.label == label), None)
+    if index is None:
+        raise ValueCompassError(f"{label!r} is not a point of the value space of {space.system!r}",
+                                "pick a model scored on every dimension of the system, or a profile id")
+    vectors = np.array(space.vectors, dtype=float)
+    here = vectors[index]
+    if not np.any(here):
+        return ()
+    n = vectors.shape[1]
+    found = []
+    for i, p in enumerate(space.points):
+        if p.kind != "profile" or i == index or not np.any(vectors[i]):
+            continue
+        d = float(np.linalg.norm(vectors[i] - here))
+        found.append(Neighbour(p.label, d, 1.0 - d * d / (2 * n)))
+    found.sort(key=lambda nb: (round(nb.distance, 12), nb.profile))
+    return tuple(found[:max(k, 0)])

@@ -2,6 +2,12 @@
 (function () {
   'use strict';
   var VC = window.VC, C = VC.charts = {};
+  /** The names (`short`) of a system's dimensions a model has no score on, when it has a score on some. */
+  C.gaps = function (model, system) {
+    var missing = system.dims.filter(function (d) { return !model.scores[d.id]; });
+    return missing.length < system.dims.length ? missing.map(function (d) { return d.short; }) : [];
+  };
+
   if (!window.Chart) return;
   var Chart = window.Chart;
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
@@ -10,27 +16,44 @@
   Chart.defaults.animation = false;
   Chart.defaults.maintainAspectRatio = false;
 
+  /* On a narrow chart (a phone) the axis names are smaller and broken after '/', '-' or a space, so
+   * the whole name fits beside the radar instead of being cut at the canvas edge. */
+  var NARROW = 480;
+  function narrow(ctx) { return (ctx && ctx.chart ? ctx.chart.width : 1e4) < NARROW; }
+  function pointFont(ctx) { return {size: narrow(ctx) ? 11 : 12, weight: '600'}; }
+  function pointLabel(label) {
+    var text = String(label);
+    if (!(this && this.chart && this.chart.width < NARROW) || text.length <= 9) return text;
+    return text.replace(/([\/-])(?=\S)/g, '$1\n').replace(/ (?=\S{3,})/g, '\n').split('\n');
+  }
+
   /**
    * A radar of one or more series on 0-100 with their intervals as shaded bands.
    * series: [{label, color, values: [..], low: [..], high: [..]}] (null where not scored).
+   * opts: {bands: false to leave the interval bands out, legend: true/false (default: more than one series)}.
+   * A dimension without a score is a gap in the outline (spanGaps: false), never a point at 0 nor a
+   * line joining its neighbours; say so beside the chart (see C.gaps).
    */
-  C.radar = function (canvas, axes, series) {
-    var datasets = [];
+  C.radar = function (canvas, axes, series, opts) {
+    opts = opts || {};
+    var datasets = [], bands = opts.bands !== false;
     series.forEach(function (s) {
-      datasets.push({label: s.label + ' (upper)', data: s.high, borderWidth: 0, pointRadius: 0, fill: '+1',
-        backgroundColor: VC.alpha(s.color, series.length > 1 ? 0.10 : 0.18), band: true});
-      datasets.push({label: s.label + ' (lower)', data: s.low, borderWidth: 0, pointRadius: 0, fill: false, band: true});
+      if (bands) {
+        datasets.push({label: s.label + ' (upper)', data: s.high, borderWidth: 0, pointRadius: 0, fill: '+1', spanGaps: false,
+          backgroundColor: VC.alpha(s.color, series.length > 1 ? 0.10 : 0.18), band: true});
+        datasets.push({label: s.label + ' (lower)', data: s.low, borderWidth: 0, pointRadius: 0, fill: false, spanGaps: false, band: true});
+      }
       datasets.push({label: s.label, data: s.values, borderColor: s.color, backgroundColor: s.color, borderWidth: 2.2,
-        pointRadius: 3, pointHoverRadius: 5, fill: false, lo: s.low, hi: s.high});
+        pointRadius: 3, pointHoverRadius: 5, fill: false, spanGaps: false, lo: s.low, hi: s.high});
     });
     return new Chart(canvas, {
       type: 'radar',
       data: {labels: axes, datasets: datasets},
       options: {
         scales: {r: {min: 0, max: 100, ticks: {stepSize: 25, backdropColor: 'rgba(255,255,255,.75)', color: '#94a3b8', font: {size: 10}},
-          grid: {color: '#e2e8f0'}, angleLines: {color: '#e2e8f0'}, pointLabels: {font: {size: 12, weight: '600'}, color: '#334155'}}},
+          grid: {color: '#e2e8f0'}, angleLines: {color: '#e2e8f0'}, pointLabels: {font: pointFont, color: '#334155', callback: pointLabel}}},
         plugins: {
-          legend: {display: series.length > 1, position: 'bottom',
+          legend: {display: opts.legend !== undefined ? opts.legend : series.length > 1, position: 'bottom',
             labels: {filter: function (item, data) { return !data.datasets[item.datasetIndex].band; }, boxWidth: 12, usePointStyle: true}},
           tooltip: {filter: function (item) { return !item.dataset.band; },
             callbacks: {label: function (ctx) {

@@ -1,5 +1,5 @@
 /* Value Compass: models x country profiles heatmap and the 2-D value space.
- * URL state: ?sys=<system>&method=<spearman|align|cosine>&sort=<model key>. */
+ * URL state: ?sys=<system>&method=<spearman|align|cosine>&sort=<model key>&q=<country search>&map=<pca|tsne>. */
 (function () {
   'use strict';
   var VC = window.VC, D = VC.data();
@@ -13,7 +13,8 @@
   var P = VC.params(), ids = D.systems.map(function (s) { return s.id; });
   var state = {sys: ids.indexOf(P.get('sys')) >= 0 ? P.get('sys') : ids[0],
     method: ['spearman', 'align', 'cosine'].indexOf(P.get('method')) >= 0 ? P.get('method') : 'spearman',
-    sort: P.get('sort') || '', q: ''};
+    sort: P.get('sort') || '', q: (P.get('q') || '').slice(0, 100),
+    map: P.get('map') === 'tsne' ? 'tsne' : 'pca'};
   var chart = null;
 
   function bucket(v, lo, hi, method) {
@@ -51,7 +52,8 @@
     var lo = Math.min.apply(null, all), hi = Math.max.apply(null, all);
     var tr = VC.el('tr', {}, VC.el('th', {text: 'Country \u2193 / model \u2192', attrs: {scope: 'col'}}));
     hm.models.forEach(function (key) {
-      var th = VC.el('th', {text: D.labels[key] || key, title: 'Sort countries by their similarity to this model', attrs: {scope: 'col', 'data-model': key}});
+      var th = VC.el('th', {title: (D.labels[key] || key) + ': sort countries by their similarity to this model', attrs: {scope: 'col', 'data-model': key}},
+        VC.el('span', {cls: 'hm-name', text: D.labels[key] || key}));
       if (state.sort === key) th.setAttribute('aria-sort', 'descending');
       tr.appendChild(th);
     });
@@ -73,17 +75,11 @@
     legend(state.method, lo, hi);
   }
 
+  /* The map (PCA or t-SNE, ?map=tsne) and its lists: static/js/space.js. */
   function drawSpace() {
-    var sp = D.spaces[state.sys], canvas = $('space');
     if (chart) { chart.destroy(); chart = null; }
-    if (!sp || !VC.charts.scatter) { $('space-help').textContent = 'Too few models or profiles scored on every dimension of this system for a value space.'; return; }
-    var names = D.profiles[state.sys] || {};
-    var models = sp.points.filter(function (p) { return p.kind === 'model'; }).map(function (p) { return {x: p.x, y: p.y, name: D.labels[p.id] || p.id}; });
-    var countries = sp.points.filter(function (p) { return p.kind === 'profile'; }).map(function (p) { return {x: p.x, y: p.y, name: (names[p.id] || p.id).replace(/ \([^()]*\)$/, '')}; });
-    chart = VC.charts.scatter(canvas, [
-      {label: 'Countries', color: '#94a3b8', alpha: 0.55, radius: 4, points: countries, showLabels: countries.length <= 40, labelColor: '#94a3b8', labelWeight: '400'},
-      {label: 'Models', color: '#0f766e', radius: 7, points: models, showLabels: true, labelColor: '#0f172a', labelWeight: '650', style: 'rectRot'}
-    ], ['PC1 (' + VC.fmt(100 * sp.explained[0], 0) + '% of variance)', 'PC2 (' + VC.fmt(100 * (sp.explained[1] || 0), 0) + '%)']);
+    chart = VC.space.draw({canvas: $('space'), space: D.spaces[state.sys], map: state.map,
+      names: D.profiles[state.sys] || {}, labels: D.labels});
   }
 
   function update() {
@@ -91,6 +87,8 @@
     Q.set('sys', state.sys);
     if (state.method !== 'spearman') Q.set('method', state.method);
     if (state.sort) Q.set('sort', state.sort);
+    if (state.q) Q.set('q', state.q);
+    if (state.map !== 'pca') Q.set('map', state.map);
     VC.setParams(Q);
     VC.selectTab($('culture-tabs'), state.sys);
     $('method-select').value = state.method;
@@ -99,7 +97,20 @@
 
   VC.tabs($('culture-tabs'), function (sys) { state.sys = sys; state.sort = ''; update(); });
   $('method-select').addEventListener('change', function (ev) { state.method = ev.target.value; update(); });
-  $('country-search').addEventListener('input', function (ev) { state.q = ev.target.value; drawHeatmap(); });
+  $('space-methods').addEventListener('click', function (ev) {
+    var b = ev.target.closest('button[data-map]');
+    if (b && !b.disabled) { state.map = b.getAttribute('data-map'); update(); }
+  });
+  VC.space.wire(function () { return chart; });
+  /* The country search is in the address too (?q=), like the leaderboard's model search. */
+  $('country-search').value = state.q;
+  $('country-search').addEventListener('input', function (ev) {
+    state.q = ev.target.value.slice(0, 100);
+    var Q = VC.params();
+    if (state.q) Q.set('q', state.q); else Q.delete('q');
+    VC.setParams(Q);
+    drawHeatmap();
+  });
   document.querySelector('#heatmap thead').addEventListener('click', function (ev) {
     var th = ev.target.closest('th[data-model]');
     if (!th) return;

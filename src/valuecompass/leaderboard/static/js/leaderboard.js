@@ -210,11 +210,26 @@
     head('items', 'col-items', 'Items');
   }
 
+  /** The chosen profile's menu entry says how many dimensions it scores (as ProfileOption.menu_label). */
+  function menuLabel(p) {
+    var n = state.dims.length, all = dimIds(state.sys).length;
+    return n >= all ? p.label : p.label + ' (' + n + ' of ' + all + ' dimensions)';
+  }
+
+  /** On a narrow screen the tab strip scrolls: keep the chosen tab in view. */
+  function showTab() {
+    var strip = $('tabs'), tab = strip.querySelector('a.tab[aria-selected="true"]');
+    if (!tab || strip.scrollWidth <= strip.clientWidth) return;
+    var t = tab.getBoundingClientRect(), s = strip.getBoundingClientRect();
+    if (t.right > s.right) strip.scrollLeft += t.right - s.right + 24;
+    else if (t.left < s.left) strip.scrollLeft -= s.left - t.left + 24;
+  }
+
   function renderProfiles() {
     var sel = VC.clear($('profile-select')), groups = [], byGroup = {};
     profilesOf(state.sys).forEach(function (p) {
       if (!byGroup[p.group]) { byGroup[p.group] = VC.el('optgroup', {attrs: {label: p.group}}); groups.push(byGroup[p.group]); }
-      byGroup[p.group].appendChild(VC.el('option', {text: p.label, attrs: {value: p.id}}));
+      byGroup[p.group].appendChild(VC.el('option', {text: p.id === state.p ? menuLabel(p) : p.label, attrs: {value: p.id}}));
     });
     groups.forEach(function (g) { sel.appendChild(g); });
     if (state.p === 'custom') sel.appendChild(VC.el('option', {text: 'Custom weights', attrs: {value: 'custom'}}));
@@ -255,8 +270,9 @@
   function statusText() {
     var sys = systems[state.sys], names = sys.dims.filter(function (d) { return state.dims.indexOf(d.id) >= 0; })
       .map(function (d) { return d.short; });
-    var listed = names.length === 1 ? names[0] : names.length <= 4 ?
-      names.slice(0, -1).join(', ') + ' and ' + names[names.length - 1] : names.length + ' dimensions';
+    var all = sys.dims.length, listed = names.length === 1 ? names[0] : names.length <= 4 ?
+      names.slice(0, -1).join(', ') + ' and ' + names[names.length - 1] :
+      names.length === all ? 'all ' + all + ' dimensions' : names.length + ' of ' + all + ' dimensions';
     var option = findProfile(state.sys, state.p);
     if (option && option.kind === 'uniform') return 'Score: equal-weight mean of ' + listed + '.';
     var source = option ? option.label : (state.p === 'personal' ? 'your answers' : 'custom weights');
@@ -266,6 +282,7 @@
   function render() {
     var sys = systems[state.sys];
     VC.selectTab($('tabs'), state.sys);
+    showTab();
     $('system-name').textContent = sys.name;
     $('system-score-meaning').textContent = sys.meaning;
     $('search').value = state.q;

@@ -23,8 +23,10 @@
   }
 
   function progress(sys) {
-    var n = Object.keys(answers(sys)).length, total = qs[sys].items.length;
-    form(sys).querySelector('.q-progress').textContent = n + ' of ' + total + ' answered';
+    var n = Object.keys(answers(sys)).length, total = qs[sys].items.length, f = form(sys), text = n + ' of ' + total + ' answered';
+    f.querySelectorAll('.q-progress, .q-meter-text').forEach(function (node) { node.textContent = text; });
+    var meter = f.querySelector('.q-meter'), bar = meter && meter.querySelector('progress');
+    if (bar) { bar.max = total; bar.value = n; bar.textContent = text; meter.classList.toggle('done', n === total); }
     return n === total;
   }
 
@@ -65,11 +67,20 @@
     if (!out.length) list.appendChild(VC.el('li', {cls: 'muted', text: 'No model is scored on at least ' + MIN_DIMS + ' of these values yet.'}));
   }
 
+  /* The value portrait: a few sentences from the top values (static/js/portrait.js), as text only. */
+  function portrait(sys, priorities) {
+    var p = VC.portrait(D.portraits[sys], priorities);
+    $('portrait-title').textContent = p.title;
+    $('portrait-text').textContent = p.text;
+    $('portrait').setAttribute('data-dims', p.dims.join(','));
+  }
+
   function results(sys) {
     var q = qs[sys], a = answers(sys), dims = systems[sys].dims.map(function (d) { return d.id; });
     var scored = M.scoreAnswers(q, a, dims), weights = M.softmax(scored.priorities, dims, D.temperature);
     bars(sys, weights);
     matches(sys, scored.priorities);
+    portrait(sys, scored.priorities);
     $('results-note').textContent = q.centring === 'mrat' ?
       'Each value\u2019s score is the mean of its items, centred on your mean over all items; weights are their softmax (temperature ' + D.temperature + ').' :
       'Each foundation\u2019s score is the mean of its items; weights are their softmax (temperature ' + D.temperature + ').';
