@@ -78,10 +78,9 @@ def test_an_unreadable_stored_card_is_skipped(tmp_path: Path) -> None:
 
 
 def test_medals_only_where_intervals_separate() -> None:
-    row = RankedRow.__new__(RankedRow)
     for best, worst, medal in ((1, 1, 1), (2, 2, 2), (3, 3, 3), (4, 4, None), (1, 2, None), (2, 3, None)):
-        object.__setattr__(row, "rank_best", best)
-        object.__setattr__(row, "rank_worst", worst)
+        row = RankedRow(model=None, value=50.0, se=1.0, low=48.0, high=52.0, rank_best=best,  # type: ignore[arg-type]
+                        rank_worst=worst, missing=(), n_items=4)
         assert row.medal == medal
 
 

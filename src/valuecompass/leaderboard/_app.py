@@ -11,7 +11,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette._utils import get_route_path
 
 from valuecompass.errors import ValueCompassError
 from valuecompass.leaderboard import _pages as pages
@@ -72,7 +71,8 @@ class _OtherScores:
         self.apps: dict[str, tuple[str, FastAPI]] = {}
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        slug, _, _ = get_route_path(scope).lstrip("/").partition("/")
+        path, root = scope["path"], scope.get("root_path", "")
+        slug, _, _ = path.removeprefix(root).lstrip("/").partition("/")  # the path below /scores
         kind = self.site.switch.kind(slug) if scope["type"] == "http" else None
         if kind is None:
             await _html(None)(scope, receive, send)

@@ -41,7 +41,7 @@ def model_json(model: ModelEntry) -> dict[str, Any]:
     card = {"developer": c.developer or "", "weights": c.weights or "",
             "released": c.release_date.isoformat() if c.release_date else ""} if c else {}
     return {"key": model.key, "label": model.label, "spec": model.run.model_spec, "status": model.run.status,
-            "date": model.run.finished or model.run.started, "measured": model.measured, "card": card,
+            "measured": model.measured, "card": card,
             "scores": {d: [_r(c.score), _r(c.se), _r(c.low), _r(c.high), c.n_items, c.grade, c.grade_text]
                        for d, c in model.scores.items()}}
 
