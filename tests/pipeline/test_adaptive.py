@@ -152,6 +152,17 @@ async def test_rerun_resumes_without_new_calls(tmp_path):
         assert len(store.responses_for_run(first.run.run_id)) == n
 
 
+async def test_a_model_card_is_stored_with_the_run_and_changes_no_result(tmp_path):
+    from valuecompass.models import ModelCard
+
+    cfg, examinee, judge, _ = make({"generate_items": False})
+    with Store(tmp_path / "s.sqlite") as store:
+        plain = await run_adaptive(cfg, store, model=examinee, judge=judge)
+        carded = await run_adaptive(cfg, store, model=examinee, judge=judge, card=ModelCard(name="Examinee"))
+        assert carded.run.run_id == plain.run.run_id and carded.resumed
+        assert store.get_run(plain.run.run_id).provenance["model_card"] == [{"name": "Examinee"}]
+
+
 async def test_resume_mid_test_matches_uninterrupted(tmp_path):
     cfg, examinee, judge, _ = make({"generate_items": False})
     with Store(tmp_path / "a.sqlite") as store:

@@ -186,3 +186,36 @@ def test_a_store_locked_by_another_process_is_a_clear_error(store_path: Path) ->
     with Store(store_path) as store:
         store.open_run(rec.run(run_id="run-other"))  # nothing was left half-done
         assert {r.run.run_id for r in store.list_runs()} == {"run-test", "run-other"}
+
+
+def test_a_read_only_open_never_migrates_or_writes(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    with Store(path) as store:
+        store.insert_items(rec.items())
+        store.open_run(rec.run(), rec.jobs())
+        store.insert_response(rec.response(rec.jobs()[0]))
+    with sqlite3.connect(path) as conn:  # as an older version left it: the newest migration not applied
+        last = conn.execute("SELECT name FROM migrations ORDER BY rowid DESC LIMIT 1").fetchone()[0]
+        conn.execute("DELETE FROM migrations WHERE name = ?", (last,))
+    before = path.read_bytes()
+    with Store.open_read_only(path) as view:
+        assert view.read_only and [r.run_id for r in view.runs()] == ["run-test"]
+        [case, *_] = view.case_records("run-test")
+        assert case.response == "answer 0" and case.label is None and case.item["id"] == case.item_id
+        assert view.run_records("run-test")["responses"][0]["response"]["output_text"] == "answer 0"
+        with pytest.raises(StoreError, match="read-only|readonly"):
+            view.set_run_status("run-test", "failed")
+    assert path.read_bytes() == before
+
+
+def test_a_read_only_open_refuses_what_is_no_store(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no store at"):
+        Store.open_read_only(tmp_path / "absent.sqlite")
+    (tmp_path / "empty.sqlite").write_bytes(b"")
+    with pytest.raises(StoreError, match="not a valuecompass store"):
+        Store.open_read_only(tmp_path / "empty.sqlite")
+    with sqlite3.connect(tmp_path / "other.sqlite") as conn:
+        conn.execute("CREATE TABLE t (x)")
+    with pytest.raises(StoreError, match="not a valuecompass store"):
+        Store.open_read_only(tmp_path / "other.sqlite")
+    assert not (tmp_path / "absent.sqlite").exists()

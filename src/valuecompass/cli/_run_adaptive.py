@@ -11,7 +11,8 @@ from rich.console import Console
 from valuecompass.cli._common import print_json
 from valuecompass.cli.scores import print_result, result_json
 from valuecompass.pipeline import AdaptiveConfig, AdaptiveResult, DimensionOutcome, RetryPolicy, run_adaptive
-from valuecompass.store import Store, run_result
+from valuecompass.models import ModelCard
+from valuecompass.store import RunResult, Store, run_result
 
 stderr = Console(stderr=True)
 stdout = Console()
@@ -38,17 +39,21 @@ class _Ticker:
 
 
 def run_adaptive_cli(config: AdaptiveConfig, store: Path | None, retry: RetryPolicy, quiet: bool,
-                     max_connections: int | None = None) -> AdaptiveResult:
-    """Run the adaptive evaluation with a per-dimension status line."""
+                     max_connections: int | None = None, card: ModelCard | None = None,
+                     ) -> tuple[AdaptiveResult, RunResult]:
+    """Run the adaptive evaluation with a per-dimension status line (the card is stored with the run).
+
+    Returns:
+        The pipeline's result and the run's scores as every reader reads them (one store, opened once).
+    """
     with Store(store) as db:
-        return asyncio.run(run_adaptive(config, db, progress=_Ticker(not quiet), retry=retry,
-                                        max_connections=max_connections))
+        result = asyncio.run(run_adaptive(config, db, progress=_Ticker(not quiet), retry=retry,
+                                          max_connections=max_connections, card=card))
+        return result, run_result(db, result.run.run_id, method="irt-cat")
 
 
-def print_adaptive(result: AdaptiveResult, config: AdaptiveConfig, store: Path | None, as_json: bool) -> None:
+def print_adaptive(result: AdaptiveResult, stored: RunResult, config: AdaptiveConfig, as_json: bool) -> None:
     """Print the run's scores as ``valuecompass scores`` does (table or JSON), and how to go deeper."""
-    with Store(store) as db:
-        stored = run_result(db, result.run.run_id, method="irt-cat")
     if as_json:
         print_json({**result_json(stored, result.self_judged), "run": result.run.model_dump(mode="json"),
                     "resumed": result.resumed, "outcomes": [o.__dict__ for o in result.outcomes]})

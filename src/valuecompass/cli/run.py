@@ -99,7 +99,7 @@ class _Bar:
 
 
 def _evaluate_fixed(config: FixedFormConfig, store: Path | None, item_file: Path | None, options: RunnerOptions,
-                    judge: Judge | None, as_json: bool) -> FixedFormEvaluation:
+                    judge: Judge | None, as_json: bool, card: ModelCard | None) -> FixedFormEvaluation:
     """Run the pipeline's fixed-form evaluation (one store, one event loop) and print as it goes."""
     from valuecompass.pipeline import evaluate_fixed_form, load_items
     from valuecompass.store import Store
@@ -111,7 +111,7 @@ def _evaluate_fixed(config: FixedFormConfig, store: Path | None, item_file: Path
         try:
             with bar.progress:
                 return await evaluate_fixed_form(config, db, judge=judge, items=source, options=options,
-                                                 progress=bar, judge_progress=bar.judged)
+                                                 progress=bar, judge_progress=bar.judged, card=card)
         finally:
             if judge is not None:
                 await judge.aclose()
@@ -166,15 +166,6 @@ def _model_card(path: Path | None, name: str | None) -> ModelCard | None:
     except ValidationError as exc:
         raise UsageError(f"--name {name!r} is not a display name: 1 to 120 characters",
                          hint="e.g. --name 'Qwen2.5 1.5B Instruct'") from exc
-
-
-def _record_card(store: Path | None, run_id: str, card: ModelCard | None) -> None:
-    from valuecompass.pipeline import record_model_card
-    from valuecompass.store import Store
-
-    if card is not None:
-        with Store(store) as db:
-            record_model_card(db, run_id, card)
 
 
 def run(
@@ -286,15 +277,15 @@ def run(
         from valuecompass.cli._run_adaptive import print_adaptive, run_adaptive_cli
 
         config = request.adaptive_config()
-        adaptive = run_adaptive_cli(config, store, request.retry(), quiet=as_json, max_connections=max_connections)
-        _record_card(store, adaptive.run.run_id, model_card)
-        print_adaptive(adaptive, config, store, as_json)
+        adaptive, stored = run_adaptive_cli(config, store, request.retry(), quiet=as_json,
+                                            max_connections=max_connections, card=model_card)
+        print_adaptive(adaptive, stored, config, as_json)
         return
     the_judge = make_judge(judge, profile=calibration, settings=request.judge_settings()) if request.judged \
         else None  # a bad judge fails before any call
-    done = _evaluate_fixed(request.fixed_config(), store, item_file, request.runner_options(), the_judge, as_json)
+    done = _evaluate_fixed(request.fixed_config(), store, item_file, request.runner_options(), the_judge, as_json,
+                           model_card)
     result = done.administered
-    _record_card(store, result.run.run_id, model_card)
     if not as_json:
         _print_summary(result)
         if the_judge is not None and done.scores is None:

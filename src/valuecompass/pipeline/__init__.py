@@ -28,6 +28,7 @@ from valuecompass._lazy import lazy_exports
 __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "_adaptive": ["AdaptiveConfig", "AdaptiveResult", "DimensionOutcome", "adaptive_run_record", "chosen_dimensions",
                   "run_adaptive"],
+    "_cards": ["record_model_card"],
     "_bank": ["CalibrationSummary", "DimensionBank", "calibrate_dimension", "load_bank"],
     "_defaults": ["DEFAULT_CAT"],
     "_evaluate": ["FixedFormEvaluation", "evaluate_fixed_form"],
@@ -41,5 +42,5 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "_retry": ["ErrorKind", "RetryPolicy", "classify"],
     "_runner": ["Runner", "RunnerStats"],
     "_sweep": ["ModelStatus", "Sweep", "SweepJudge", "SweepModel", "SweepProgress", "SweepResult", "load_sweep",
-               "record_model_card", "run_sweep"],
+               "run_sweep"],
 })

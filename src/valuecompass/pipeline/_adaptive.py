@@ -41,8 +41,9 @@ from valuecompass.items import (
     template_hash,
 )
 from valuecompass.judge import DEFAULT_JUDGE, Judge, JudgeSettings, conforms, make_judge
-from valuecompass.models import DEFAULT_MODEL, GenerateConfig, ModelAPI, get_model
+from valuecompass.models import DEFAULT_MODEL, GenerateConfig, ModelAPI, ModelCard, get_model
 from valuecompass.pipeline._bank import DimensionBank, load_bank
+from valuecompass.pipeline._cards import record_model_card
 from valuecompass.pipeline._defaults import DEFAULT_CAT
 from valuecompass.pipeline._jobs import Job, item_config, job_key, semantic_settings
 from valuecompass.pipeline._plan import OptionValue, environment
@@ -298,7 +299,7 @@ def _finish(ctx: _Context, dimension: str, state: CATState, bank: DimensionBank,
 async def run_adaptive(config: AdaptiveConfig, store: Store, *, model: ModelAPI | None = None,
                        judge: Judge | None = None, generator: ModelAPI | None = None,
                        progress: AdaptiveProgress | None = None, retry: RetryPolicy = RetryPolicy(),
-                       max_connections: int | None = None) -> AdaptiveResult:
+                       max_connections: int | None = None, card: ModelCard | None = None) -> AdaptiveResult:
     """Run (or resume) an adaptive evaluation of one model over the chosen dimensions.
 
     Args:
@@ -310,6 +311,7 @@ async def run_adaptive(config: AdaptiveConfig, store: Store, *, model: ModelAPI 
         progress: Called as ``(dimension, outcome or None, done, total)`` before and after each test.
         retry: Retry policy of examinee calls.
         max_connections: Concurrent examinee calls (default: the provider's).
+        card: The model's card, stored with the run as soon as it opens (changes no result).
 
     Returns:
         The run record and one outcome per dimension.
@@ -331,7 +333,7 @@ async def run_adaptive(config: AdaptiveConfig, store: Store, *, model: ModelAPI 
             else:
                 generator = get_model(config.generator)
                 owned.append(generator)
-        return await _run_dimensions(config, store, model, judge, generator, progress, retry, max_connections)
+        return await _run_dimensions(config, store, model, judge, generator, progress, retry, max_connections, card)
     finally:
         for obj in owned:
             await obj.aclose()
@@ -339,12 +341,14 @@ async def run_adaptive(config: AdaptiveConfig, store: Store, *, model: ModelAPI 
 
 async def _run_dimensions(config: AdaptiveConfig, store: Store, model: ModelAPI, judge: Judge,
                           generator: ModelAPI | None, progress: AdaptiveProgress | None,
-                          retry: RetryPolicy, max_connections: int | None) -> AdaptiveResult:
+                          retry: RetryPolicy, max_connections: int | None, card: ModelCard | None) -> AdaptiveResult:
     dims = chosen_dimensions(config)
     identity = await asyncio.to_thread(model.identity)
     judge_identity = await asyncio.to_thread(judge.identity)
     run = adaptive_run_record(config, identity, judge.judge_id, dims)
     opened = store.open_run(run)
+    if card is not None:
+        record_model_card(store, run.run_id, card)
     self_judged = is_self_judged(opened.run, judge_identity)
     record_judge(store, run.run_id, judge_identity, self_judged)
     ctx = _Context(config, store, model, judge, generator, opened.run, identity, judge_identity, self_judged,

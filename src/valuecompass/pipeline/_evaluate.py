@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from valuecompass.items import Item
 from valuecompass.judge import Judge
+from valuecompass.models import ModelCard
 from valuecompass.pipeline._fixed_form import FixedFormResult, ItemSource, RunnerOptions, run_fixed_form
 from valuecompass.pipeline._plan import FixedFormConfig
 from valuecompass.pipeline._progress import ProgressCallback
@@ -42,7 +43,8 @@ class FixedFormEvaluation:
 async def evaluate_fixed_form(config: FixedFormConfig, store: Store, *, judge: Judge | None,
                               items: Sequence[Item] | ItemSource | None = None,
                               options: RunnerOptions = RunnerOptions(), progress: ProgressCallback | None = None,
-                              judge_progress: JudgeProgressCallback | None = None) -> FixedFormEvaluation:
+                              judge_progress: JudgeProgressCallback | None = None,
+                              card: ModelCard | None = None) -> FixedFormEvaluation:
     """Administer a fixed form, then (with a judge) judge every unjudged answer and score the run.
 
     The judge's calls follow the run's retry policy (``options.retry``). The judge is not closed
@@ -56,11 +58,12 @@ async def evaluate_fixed_form(config: FixedFormConfig, store: Store, *, judge: J
         options: Concurrency and retries.
         progress: Called after each stored answer.
         judge_progress: Called after each stored judgment.
+        card: The model's card, stored with the run as soon as it opens (changes no result).
 
     Raises:
         ModelCallError: if an examinee or judge call fails for good (what is stored is kept).
     """
-    administered = await run_fixed_form(config, store, items=items, options=options, progress=progress)
+    administered = await run_fixed_form(config, store, items=items, options=options, progress=progress, card=card)
     if judge is None:
         return FixedFormEvaluation(administered)
     run_id = administered.run.run_id

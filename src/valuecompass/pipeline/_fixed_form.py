@@ -16,7 +16,8 @@ from pathlib import Path
 from valuecompass._hashing import content_hash
 from valuecompass.errors import ModelCallError
 from valuecompass.items import Item, load_item_file, load_seed_bank, seed_bank_version
-from valuecompass.models import ModelAPI, get_model
+from valuecompass.models import ModelAPI, ModelCard, get_model
+from valuecompass.pipeline._cards import record_model_card
 from valuecompass.pipeline._plan import EmptyFormError, FixedFormConfig, RunPlan, plan_fixed_form, select_fixed_form
 from valuecompass.pipeline._progress import ProgressCallback
 from valuecompass.pipeline._retry import RetryPolicy
@@ -120,7 +121,7 @@ async def administer(plan: RunPlan, model: ModelAPI, store: Store, options: Runn
 
 async def run_fixed_form(config: FixedFormConfig, store: Store, *, model: ModelAPI | None = None,
                          items: Sequence[Item] | ItemSource | None = None, options: RunnerOptions = RunnerOptions(),
-                         progress: ProgressCallback | None = None) -> FixedFormResult:
+                         progress: ProgressCallback | None = None, card: ModelCard | None = None) -> FixedFormResult:
     """Administer a fixed form of items to a model and store every response.
 
     Rerunning with the same configuration resumes the same run: stored answers
@@ -133,6 +134,7 @@ async def run_fixed_form(config: FixedFormConfig, store: Store, *, model: ModelA
         items: Candidate items (default: the packaged seed bank).
         options: Concurrency and retries.
         progress: Called after each stored answer.
+        card: The model's card, stored with the run as soon as it opens (changes no result).
 
     Returns:
         The stored run and this session's counts.
@@ -147,6 +149,8 @@ async def run_fixed_form(config: FixedFormConfig, store: Store, *, model: ModelA
         source = ItemSource(tuple(items), f"custom#{content_hash([i.model_dump(mode='json') for i in items])}")
     try:
         plan, resumed = await prepare_run(config, model, store, source)
+        if card is not None:
+            record_model_card(store, plan.run.run_id, card)
         stats = await administer(plan, model, store, options, progress)
     finally:
         if own_model:

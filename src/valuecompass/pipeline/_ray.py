@@ -33,6 +33,7 @@ from valuecompass.models import ModelCard, get_model
 from valuecompass.pipeline._adaptive import adaptive_run_record, chosen_dimensions, store_metrics
 from valuecompass.pipeline._fixed_form import load_items, prepare_run
 from valuecompass.pipeline._ray_worker import DimensionWorker, Snapshot, apply_write
+from valuecompass.pipeline._cards import record_model_card
 from valuecompass.pipeline._request import RunRequest
 from valuecompass.pipeline._sweep import (
     ModelStatus,
@@ -42,7 +43,6 @@ from valuecompass.pipeline._sweep import (
     _message,
     _preflight,
     _refresh,
-    record_model_card,
     started_at,
 )
 from valuecompass.pipeline.judging import is_self_judged, record_judge

@@ -156,19 +156,6 @@ def load_sweep(path: str | Path) -> Sweep:
                             hint="see `valuecompass sweep --help` for the keys of a sweep file") from exc
 
 
-def record_model_card(store: Store, run_id: str, card: ModelCard) -> bool:
-    """Store ``card`` with a run (``provenance.model_card``; the newest entry is the one shown).
-
-    A card changes no result, so it is not part of the run id: a card equal to the newest one is not
-    stored again, a corrected one is appended.
-
-    Returns:
-        ``True`` if the card was added.
-    """
-    return store.append_provenance(run_id, "model_card", card.model_dump(mode="json", exclude_none=True),
-                                   unique_by=tuple(ModelCard.model_fields), last_only=True)
-
-
 @dataclass
 class ModelStatus:
     """Where one model of a sweep stands.
@@ -222,14 +209,12 @@ async def _run_one(request: RunRequest, entry: SweepModel, store: Store, judge: 
         if request.fixed:
             items = load_items(request.item_file)
             done = await evaluate_fixed_form(request.fixed_config(), store, judge=None if request.no_judge else judge,
-                                             items=items, options=request.runner_options())
+                                             items=items, options=request.runner_options(), card=entry.card)
             run = done.administered.run
         else:
             run = (await run_adaptive(request.adaptive_config(), store, judge=judge, retry=request.retry(),
-                                      max_connections=request.max_connections)).run
+                                      max_connections=request.max_connections, card=entry.card)).run
         status.run_id = run.run_id
-        if entry.card is not None:
-            record_model_card(store, run.run_id, entry.card)
         status.state = "complete"
     except asyncio.CancelledError:
         status.state, status.error = "failed", "interrupted"

@@ -12,8 +12,10 @@ Writers of later stages use:
   :meth:`Store.append_provenance` to record itself in the run's provenance;
 - estimation: :meth:`Store.insert_estimates` (replaces per run, dimension, method,
   judge) and :meth:`Store.estimates_for_run`;
-- the web app: :meth:`Store.list_runs`, :meth:`Store.run_summary`,
-  :meth:`Store.response_views`.
+- every reader of scores: :func:`model_results` / :func:`run_result` (the one rule of
+  which run, method and judge give a model's score);
+- the web app: :meth:`Store.open_read_only`, :meth:`Store.runs`, :meth:`Store.case_records`,
+  :meth:`Store.run_records`, :meth:`Store.newest_cards`.
 
 Example:
     >>> import tempfile, pathlib
@@ -40,11 +42,13 @@ from valuecompass.store._models import (
 from valuecompass.store._owner import Owner, current_owner, is_alive
 from valuecompass.store._paths import STORE_ENV, default_store_path, resolve_store_path
 from valuecompass.store._results import (
+    KindCount,
     ModelResults,
     RunResult,
     ScoreRow,
     choose_model_runs,
     choose_run_scores,
+    estimate_kinds,
     model_results,
     run_judge,
     run_method,
@@ -53,6 +57,7 @@ from valuecompass.store._results import (
 from valuecompass.store._rows import estimate_from_row, item_content_hash, run_from_row
 from valuecompass.store._schema import MIGRATIONS, Migration
 from valuecompass.store._store import OpenedRun, Store
+from valuecompass.store._views import CaseRecord
 
 __all__ = [
     "CSV_COLUMNS", "MIGRATIONS", "JudgedResponse", "StoredItemParams", "STORE_ENV", "EstimateRecord", "ExportFormat", "JudgmentRecord", "MetricRecord", "Migration",
@@ -60,5 +65,5 @@ __all__ = [
     "RunSummary", "Store", "applied_migrations", "default_store_path", "export_responses", "item_content_hash",
     "resolve_store_path", "ModelResults", "RunResult", "ScoreRow", "choose_model_runs", "choose_run_scores",
     "model_results", "run_judge", "run_method", "run_result", "Owner", "current_owner", "is_alive",
-    "estimate_from_row", "run_from_row",
+    "estimate_from_row", "run_from_row", "CaseRecord", "KindCount", "estimate_kinds",
 ]

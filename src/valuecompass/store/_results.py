@@ -16,6 +16,7 @@ reads them here, so they agree on the number and its interval:
 from __future__ import annotations
 
 import logging
+import math
 from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -127,7 +128,7 @@ def choose_run_scores(run: RunRecord, estimates: Sequence[EstimateRecord], metri
         if not is_dimension(e.dimension):
             log.warning("run %s: skipped a score for %r, which is no dimension of the value systems",
                         run.run_id, e.dimension)
-    chosen = [e for e in chosen if is_dimension(e.dimension)]
+    chosen = [e for e in chosen if is_dimension(e.dimension) and _readable(run.run_id, e)]
     if not chosen:
         raise StoreError(f"run {run.run_id} has no scores by method {method!r} and judge {judge!r}",
                          hint=f"it has: {', '.join(have)}" if have else
@@ -136,6 +137,50 @@ def choose_run_scores(run: RunRecord, estimates: Sequence[EstimateRecord], metri
                      scores={e.dimension: ScoreRow.of(e) for e in chosen},
                      metrics=tuple(m for m in metrics if m.judge_id == judge),
                      other=tuple(h for h in have if h != f"{method}@{judge}"))
+
+
+def _readable(run_id: str, e: EstimateRecord) -> bool:
+    """An estimate whose score (and SE and interval, where given) are finite numbers; else a warning."""
+    numbers = [e.score, *(x for x in (e.se, e.ci_low, e.ci_high) if x is not None)]
+    if all(math.isfinite(x) for x in numbers) and (e.se is None or e.se >= 0):
+        return True
+    log.warning("run %s: skipped an unreadable score for %s (score %r, se %r)", run_id, e.dimension, e.score, e.se)
+    return False
+
+
+class KindCount(BaseModel):
+    """How much of the store one ``method@judge`` pair covers.
+
+    Attributes:
+        method: The estimation method.
+        judge_id: The judge.
+        n_estimates: Its stored estimates.
+        n_models: The model specs with at least one of them.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    method: str
+    judge_id: str
+    n_estimates: int
+    n_models: int
+
+    @property
+    def name(self) -> str:
+        """``method@judge``."""
+        return f"{self.method}@{self.judge_id}"
+
+
+def estimate_kinds(runs: Sequence[RunRecord], estimates: Sequence[EstimateRecord]) -> list[KindCount]:
+    """Every ``method@judge`` pair of the estimates, most estimates first (ties: alphabetical) (pure)."""
+    spec = {r.run_id: r.model_spec for r in runs}
+    counts = Counter((e.method, e.judge_id) for e in estimates)
+    models: dict[tuple[str, str], set[str]] = {}
+    for e in estimates:
+        if e.run_id in spec:
+            models.setdefault((e.method, e.judge_id), set()).add(spec[e.run_id])
+    return [KindCount(method=m, judge_id=j, n_estimates=n, n_models=len(models.get((m, j), ())))
+            for (m, j), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 def most_common_kind(estimates: Sequence[EstimateRecord]) -> tuple[str, str] | None:
@@ -222,11 +267,20 @@ def model_results(store: Store, *, method: str | None = None, judge: str | None 
     if run_ids:
         results = tuple(run_result(store, r, method=method, judge=judge) for r in run_ids)
         return ModelResults(method=results[0].method, judge_id=results[0].judge_id, results=results)
-    runs = [s.run for s in store.list_runs()]
+    runs = store.runs()
     estimates = store.all_estimates()
     if not estimates:
         raise StoreError(f"no scores yet in store {str(store.path)!r}",
                          hint="evaluate a model first: valuecompass run --model SPEC")
     method, judge, chosen, hidden = choose_model_runs(runs, estimates, method=method, judge=judge)
-    results = tuple(run_result(store, run.run_id, method=method, judge=judge) for run in chosen.values())
-    return ModelResults(method=method, judge_id=judge, results=results, hidden=hidden)
+    by_run: dict[str, list[EstimateRecord]] = {}
+    for e in estimates:
+        by_run.setdefault(e.run_id, []).append(e)
+    results = []
+    for run in chosen.values():
+        try:
+            results.append(choose_run_scores(run, by_run[run.run_id], store.metrics_for_run(run.run_id),
+                                             method=method, judge=judge))
+        except StoreError as exc:  # only unreadable scores or unknown dimensions: the other models still show
+            log.warning("left out %s: %s", run.model_spec, exc.message)
+    return ModelResults(method=method, judge_id=judge, results=tuple(results), hidden=hidden)

@@ -21,6 +21,7 @@ from valuecompass.store._derived import DerivedResultsMixin
 from valuecompass.store._models import PlannedJob, ResponseRecord, ResponseView, RunRecord, RunStatus, RunSummary
 from valuecompass.store._owner import Owner, current_owner, is_alive
 from valuecompass.store._paths import resolve_store_path
+from valuecompass.store._views import RunViewsMixin
 from valuecompass.store._rows import (
     RESPONSE_JSON,
     RUN_JSON,
@@ -61,7 +62,7 @@ class OpenedRun:
     created: bool
 
 
-class Store(DerivedResultsMixin, AdaptiveMixin):
+class Store(DerivedResultsMixin, AdaptiveMixin, RunViewsMixin):
     """The results store: one SQLite file in WAL mode, safe for several processes.
 
     Opening applies any pending migrations. Every write is one short
@@ -95,6 +96,30 @@ class Store(DerivedResultsMixin, AdaptiveMixin):
             raise StoreError(f"no store at {str(resolved)!r}",
                              hint="fill one with 'valuecompass run --model SPEC', or pass --store PATH")
         return cls(resolved)
+
+    @classmethod
+    def open_read_only(cls, path: str | Path | None = None,
+                       busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> Store:
+        """Open an existing store for reading only: no migration, no write, not even by mistake.
+
+        A run still writing is never blocked (the store is in WAL mode), and the file is left
+        byte for byte as it was. Tables a newer version added read as empty in an older store.
+
+        Raises:
+            StoreError: for a missing path, a folder, or a file that is not a valuecompass store.
+        """
+        resolved = resolve_store_path(path)
+        kind = identify(resolved)  # a folder, another program's file or a damaged one is refused
+        if not resolved.is_file():
+            raise StoreError(f"no store at {str(resolved)!r}",
+                             hint="fill one with 'valuecompass run --model SPEC', or pass --store PATH")
+        if kind != "store":
+            raise StoreError(f"{str(resolved)!r} is not a valuecompass store (an empty file)",
+                             hint="pass the store file that 'valuecompass run' writes (see 'valuecompass runs list')")
+        store = cls.__new__(cls)
+        store.path, store.read_only, store._lock = resolved, True, threading.RLock()
+        store._conn = connect_read_only(resolved, busy_timeout_s)
+        return store
 
     def __init__(self, path: str | Path | None = None, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> None:
         self.path = resolve_store_path(path)
@@ -248,6 +273,10 @@ class Store(DerivedResultsMixin, AdaptiveMixin):
             conn.execute("UPDATE runs SET provenance = ?, updated = ? WHERE run_id = ?",
                          (canonical_json(provenance), now(), run_id))
         return True
+
+    def runs(self) -> list[RunRecord]:
+        """Every run, newest first, without progress counts (a killed run reads as ``interrupted``)."""
+        return [self._live(run_from_row(r)) for r in self._query("SELECT * FROM runs ORDER BY created DESC, run_id")]
 
     def list_runs(self) -> list[RunSummary]:
         """Every run with its progress, newest first (a killed run reads as ``interrupted``)."""
