@@ -59,3 +59,63 @@ def test_help_imports_no_heavy_module(loaded: set[str]) -> None:
 
 def test_help_imports_no_scipy(loaded: set[str]) -> None:
     assert _under("scipy", loaded) == set()
+
+
+def test_the_command_table_says_what_the_modules_register() -> None:
+    import importlib
+    import inspect
+
+    import typer
+
+    from valuecompass.cli._commands import COMMAND_MODULES, COMMANDS
+
+    registered = []
+    for module in COMMAND_MODULES:
+        sub = typer.Typer()
+        sub.callback()(lambda: None)
+        importlib.import_module(f"valuecompass.cli.{module}").register(sub)
+        for name, cmd in typer.main.get_group(sub).commands.items():
+            first = inspect.cleandoc((cmd.short_help or cmd.help or "").split("\n\n")[0])
+            registered.append((name, module, " ".join(first.split()), bool(cmd.hidden)))
+    assert sorted(registered) == sorted(tuple(c) for c in COMMANDS), "update valuecompass/cli/_commands.py"
+    assert set(COMMAND_MODULES) == {c.module for c in COMMANDS}
+
+
+def test_root_help_from_the_table_reads_as_the_whole_app_s() -> None:
+    from typer.testing import CliRunner
+
+    from valuecompass.cli import build_app
+
+    lazy = CliRunner().invoke(build_app(()), ["--help"], terminal_width=100)
+    full = CliRunner().invoke(build_app(), ["--help"], terminal_width=100)
+    assert lazy.exit_code == full.exit_code == 0
+    assert lazy.output == full.output and "import" in lazy.output and "│ profile " not in lazy.output
+
+
+_ROOT_HELP = """
+import contextlib, io, json, sys
+from valuecompass.cli import main
+sys.argv = ["valuecompass", *json.loads(sys.argv[1])]
+out = io.StringIO()
+with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+    main()
+print(json.dumps([out.getvalue(), sorted(sys.modules)]))
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["nosuchcommand"]])
+def test_the_root_help_imports_no_command_module(args: list[str]) -> None:
+    out = subprocess.run([sys.executable, "-c", _ROOT_HELP, json.dumps(args)], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    text, modules = json.loads(out.stdout.splitlines()[-1])
+    assert not [m for m in modules if m.startswith("valuecompass.cli.") and m != "valuecompass.cli._commands"]
+    if args == ["nosuchcommand"]:
+        assert "No such command" in out.stderr
+    else:
+        assert "valuecompass" in text and "pydantic" not in modules
+
+
+def test_a_command_line_loads_only_its_command_s_module(cli) -> None:
+    result = cli("-v", "frameworks", "list")
+    assert result.exit_code == 0 and "care" in result.stdout.lower()

@@ -1,6 +1,8 @@
 """The ``valuecompass`` command line: a thin layer over the Python API.
 
-Each command group lives in its own module with a ``register(app)`` function.
+Each command group lives in its own module with a ``register(app)`` function; the table in
+:mod:`valuecompass.cli._commands` says which module registers which command, so that a command
+line imports only the module it needs.
 """
 
 from __future__ import annotations
@@ -8,24 +10,15 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+from collections.abc import Sequence
 
 import typer
 
+from valuecompass.cli._commands import COMMAND_MODULES, COMMANDS, command_module
 from valuecompass.errors import ValueCompassError
 
-app = typer.Typer(
-    name="valuecompass",
-    help="Measure the values of LLMs: items, runs, judge, adaptive testing, alignment, leaderboard.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-#: Command modules, in the order their commands appear in --help.
-COMMAND_MODULES = (
-    "frameworks", "items", "models", "run", "sweep", "runs", "judge", "scores", "validate", "profiles", "align",
-    "leaderboard", "report", "store", "imports", "export",
-)
+#: The root command's description.
+HELP = "Measure the values of LLMs: items, runs, judge, adaptive testing, alignment, leaderboard."
 
 
 def _version(value: bool) -> None:
@@ -36,7 +29,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _main(
     verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More log output (-vv for debug)."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
@@ -45,14 +37,41 @@ def _main(
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"valuecompass.cli.{_name}").register(app)
+def build_app(modules: Sequence[str] | None = None) -> typer.Typer:
+    """The app with the commands of ``modules`` (default: every command module).
+
+    Commands of modules not given are listed from :data:`~valuecompass.cli._commands.COMMANDS`
+    (for ``--help``) but cannot run: :func:`main` builds the app with the module the command
+    line names, so that start-up imports only what that command needs.
+    """
+    modules = COMMAND_MODULES if modules is None else tuple(modules)
+    built = typer.Typer(name="valuecompass", help=HELP, no_args_is_help=True, add_completion=False,
+                        pretty_exceptions_enable=False)
+    built.callback()(_main)
+    for module in (m for m in COMMAND_MODULES if m in modules):
+        importlib.import_module(f"valuecompass.cli.{module}").register(built)
+    for entry in (c for c in COMMANDS if c.module not in modules):  # listed by --help, never run
+        built.command(entry.name, help=entry.help, hidden=entry.hidden)(_listed_only)
+    return built
+
+
+def _listed_only() -> None:  # pragma: no cover - main() loads a command's module before it runs
+    raise typer.Exit(2)
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``app``: the whole app, built on first use (for tests and embedding)."""
+    if name == "app":
+        globals()["app"] = full = build_app()
+        return full
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     """Console-script entry point: run the app, print library errors without a traceback."""
     try:
-        code = app(standalone_mode=False)  # typer returns an Exit's code here (130 for Ctrl-C) instead of raising
+        module = command_module(sys.argv[1:])
+        code = build_app(() if module is None else (module,))(standalone_mode=False)  # typer returns an Exit's code here (130 for Ctrl-C) instead of raising
     except ValueCompassError as exc:
         typer.secho(f"error: {exc.message}", err=True, fg="red")
         if exc.hint:
