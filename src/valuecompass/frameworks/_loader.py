@@ -69,17 +69,23 @@ def get_system(system_id: str) -> ValueSystem:
                                 f"use one of: {', '.join(SYSTEM_IDS)}")
 
 
+@functools.lru_cache(maxsize=1)
 def all_dimensions() -> tuple[Dimension, ...]:
-    """All 27 dimensions of the four systems, in display order."""
+    """All 27 dimensions of the four systems, in display order (read once)."""
     out: list[Dimension] = []
     for s in load_systems():
         out.extend(s.dimension(d) for d in s.ordered_ids)
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=1)
+def _by_id() -> dict[str, Dimension]:
+    return {d.id: d for d in all_dimensions()}
+
+
 def is_dimension(dim_id: str) -> bool:
     """Whether ``dim_id`` is a dimension of the value systems (a store or file may name others)."""
-    return any(d.id == dim_id for d in all_dimensions())
+    return dim_id in _by_id()
 
 
 def get_dimension(dim_id: str) -> Dimension:
@@ -88,9 +94,9 @@ def get_dimension(dim_id: str) -> Dimension:
     Raises:
         UnknownFrameworkError: naming the closest known ids.
     """
-    for d in all_dimensions():
-        if d.id == dim_id:
-            return d
+    found = _by_id().get(dim_id)
+    if found is not None:
+        return found
     import difflib
 
     close = difflib.get_close_matches(dim_id, [d.id for d in all_dimensions()], n=3)
