@@ -59,7 +59,7 @@ def main() -> None:
     arguments = read_touche(args.data, args.split)
     rss_before = _peak_rss_mb()
     t = time.perf_counter()
-    judge = RecogniserJudge.from_spec(args.recogniser)
+    judge = RecogniserJudge.from_spec(args.recogniser, explain=False)  # as `judge validate`: no evidence shown
     loaded = time.perf_counter() - t
     t = time.perf_counter()
     report = asyncio.run(validate_touche(judge, arguments))

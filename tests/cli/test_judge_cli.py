@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,26 @@ def test_recogniser_is_refused_where_it_cannot_answer(cli, run_store: tuple[Path
     assert res.exit_code == 2 and "value-recognition questions only" in res.stderr and "Traceback" not in res.stderr
     res = cli("judge", "validate", "--judge", "recogniser")
     assert res.exit_code == 2 and "LLM judge" in res.stderr
+
+
+def test_judge_explain_adds_occlusion_evidence_and_keeps_the_labels(cli, run_store: tuple[Path, str],
+                                                                    tmp_path: Path) -> None:
+    store, run_id = run_store
+    copy = tmp_path / "copy.sqlite"
+    shutil.copy(store, copy)
+    args = ("--judge", "fake/judge", "-J", replies("No", "Yes", "Yes", "Gibberish"), "-J", "max_connections=1",
+            "--json")
+    plain = cli("judge", run_id, *args, "--store", str(store))
+    explained = cli("judge", run_id, *args, "--explain", "--store", str(copy))
+    assert plain.exit_code == 0 and explained.exit_code == 0, explained.stderr
+    counts = ("total", "judged", "cached", "unparsable", "skipped", "retries", "template_hash", "judge_id")
+    assert [plain.json()[k] for k in counts] == [explained.json()[k] for k in counts]
+    with Store(store) as a, Store(copy) as b:
+        before = {r.response_key: r for r in a.judgments_for_run(run_id)}
+        after = {r.response_key: r for r in b.judgments_for_run(run_id)}
+    assert {k: r.label for k, r in before.items()} == {k: r.label for k, r in after.items()}
+    kinds = {(r.provenance["path"], r.label is not None, r.provenance.get("evidence_kind")) for r in after.values()}
+    # "An answer." is one sentence: occlusion evidence, but no extra call; an unreadable verdict has none
+    assert kinds == {("judge", True, "occlusion"), ("judge", False, None), ("key", True, None)}
+    assert all("evidence_kind" not in r.provenance for r in before.values())
+    assert "--explain" in cli("judge", "run", "--help").stdout

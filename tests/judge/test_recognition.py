@@ -9,12 +9,17 @@ import pytest
 from valuecompass.errors import JudgeError, RecogniserError
 from valuecompass.items import load_seed_bank
 from valuecompass.judge import (
+    MARGIN,
     JudgeRequest,
     RecogniserJudge,
+    evidence_spans,
     is_recogniser_spec,
+    occlusion_units,
+    read_occlusion,
     read_touche,
     touche_requests,
     validate_touche,
+    without,
 )
 from valuecompass.recognise import DEFAULT_RECOGNISER
 
@@ -74,3 +79,32 @@ async def test_touche_report_gives_values_and_the_20_categories(judge: Recognise
     assert report.categories_macro_f1 is not None and report.categories_all_yes_macro_f1 is not None
     assert all(c.n == len(arguments) for c in report.categories)
     assert report.judge.model["weights_sha256"] == judge.recogniser.card.weights_sha256
+
+
+async def test_evidence_is_the_sentences_whose_removal_lowers_the_verdicts_probability(
+        judge: RecogniserJudge) -> None:
+    text = ("My cousin bought a red car last week. We must protect the forests and the animals from pollution. "
+            "The train was late on Tuesday.")
+    requests = [JudgeRequest(dimension=v, text=text, key=v) for v in judge.values]
+    explained = await judge.judge_many(requests)
+    plain = await RecogniserJudge.from_spec("recogniser", explain=False).judge_many(requests)
+    units = occlusion_units(text)
+    occluded = judge.recogniser.recognise([without(text, u) for u in units])
+    for a, b in zip(explained, plain):
+        assert (a.label, a.probabilities, a.rationale) == (b.label, b.probabilities, b.rationale)  # only evidence
+        p = b.probability("supports")
+        assert b.evidence == f"P({b.dimension}) {p:.2f}"
+        occlusion = read_occlusion(a.evidence)
+        assert occlusion is not None and occlusion.reading == b.evidence and occlusion.tested == len(units) == 3
+        sign = 1.0 if a.label == "supports" else -1.0  # unrelated: the probability of *not* resorting to it
+        for sentence, drop in zip(occlusion.sentences, occlusion.drops):
+            unit = next(i for i, u in enumerate(units) if u.text == sentence)
+            assert drop >= MARGIN and sign * (p - occluded[unit].values[a.dimension]) == pytest.approx(drop, abs=1e-3)
+        assert [text[s:e] for s, e in evidence_spans(text, a.evidence)] == sorted(
+            occlusion.sentences, key=text.index)
+    universalism = next(j for j in explained if j.dimension == "universalism")
+    assert universalism.label == "supports"
+    assert read_occlusion(universalism.evidence).sentences == (
+        "We must protect the forests and the animals from pollution.",)
+    one = await judge.judge(JudgeRequest(dimension="universalism", text="We must protect the forests."))
+    assert read_occlusion(one.evidence).tested == 0  # one sentence: nothing to leave out

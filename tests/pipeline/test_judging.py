@@ -8,8 +8,8 @@ import threading
 import pytest
 
 from valuecompass.errors import JudgeError, ModelCallError
-from valuecompass.judge import Judge, JudgeSettings
-from valuecompass.models import FakeModel, GenerateConfig, Message, TransientModelError
+from valuecompass.judge import Judge, JudgeSettings, read_occlusion
+from valuecompass.models import FakeModel, GenerateConfig, Message, TransientModelError, reading_judge, value_examinee
 from valuecompass.pipeline import FixedFormConfig, RetryPolicy, run_fixed_form_sync
 from valuecompass.pipeline.judging import judge_run, judge_run_sync
 from valuecompass.pipeline.scoring import score_run
@@ -196,3 +196,34 @@ def test_keyed_verdicts_through_the_stage_record_path_flags_and_run_metrics(stor
     assert metrics[("acquiescence", "")].value == 100.0 and metrics[("acquiescence", "")].n == 12
     assert metrics[("no_stance", "")].value == 0.0
     assert ("incoherence", "") not in metrics  # the coherence question was not asked: no figure, not 0%
+
+
+def test_explained_verdicts_store_occlusion_evidence_and_the_same_labels(tmp_path) -> None:
+    """``explain``: the stage stores each judge verdict's deciding sentences; labels equal those without it."""
+    config = FixedFormConfig(model="fake/examinee", dimensions=("care", "malicious_use", "self_direction"),
+                             items_per_dimension=3)
+    records = {}
+    for explain in (False, True):
+        with Store(tmp_path / f"{explain}.sqlite") as db:
+            run = run_fixed_form_sync(config, db, model=value_examinee({"care": 0.5, "malicious_use": 0.3},
+                                                                       spec="fake/examinee"))
+            stats = judge_run_sync(db, run.run.run_id, Judge(reading_judge(), settings=JudgeSettings(explain=explain)))
+            assert stats.judged == 9
+            records[explain] = {r.response_key: r for r in db.judgments_for_run(run.run.run_id)}
+            texts = {v.response.job_key: v.response.output_text for v in db.response_views(run.run.run_id)}
+    assert records[False].keys() == records[True].keys()
+    judged = 0
+    for key, plain in records[False].items():
+        explained = records[True][key]
+        assert (explained.label, explained.probabilities, explained.score, explained.template_hash) == (
+            plain.label, plain.probabilities, plain.score, plain.template_hash)
+        assert "evidence_kind" not in plain.provenance
+        if plain.provenance["path"] == "judge":
+            judged += 1
+            occlusion = read_occlusion(explained.provenance["evidence"])
+            assert explained.provenance["evidence_kind"] == "occlusion" and occlusion is not None
+            assert occlusion.reading == plain.provenance["evidence"]
+            assert all(s in texts[key] for s in occlusion.sentences)
+        else:
+            assert explained.provenance["evidence"] == plain.provenance["evidence"]
+    assert judged >= 3

@@ -1,7 +1,8 @@
 """CLI: ``valuecompass judge RUN_ID | validate | calibrate``: the value judge.
 
-- ``valuecompass judge RUN_ID [--judge SPEC]`` judges every response of a run
-  that this judge has not judged yet (resumable; another judge's verdicts are kept);
+- ``valuecompass judge RUN_ID [--judge SPEC] [--explain]`` judges every response of a run
+  that this judge has not judged yet (resumable; another judge's verdicts are kept); ``--explain``
+  also finds the sentences each judge verdict rests on, by occlusion;
 - ``valuecompass judge validate [--format labelled --data FILE.jsonl]`` scores labelled
   (item, response) pairs through the run's own verdict path and compares with the labels;
   ``--format touche23 --data DIR`` measures free-text value recognition on Touché23-ValueEval;
@@ -78,14 +79,19 @@ COHERENCE_OPTION = typer.Option(False, "--coherence/--no-coherence",
                                 "default judge cannot tell, see docs/judge-validation.md).")
 
 
+EXPLAIN_OPTION = typer.Option(False, "--explain/--no-explain",
+                              help="Find the sentences each judge verdict rests on by occlusion: ask its question "
+                              "again with each sentence left out (about one extra judge call per sentence, at most "
+                              "12 per verdict). Labels never change; responses judged before are left as stored.")
+
+
 def _build_judge(spec: str, profile: Path | None, judge_arg: list[str], rationale_tokens: int,
-                 coherence: bool = False) -> vj.Judge:
+                 coherence: bool = False, explain: bool = False) -> vj.Judge:
     if is_recogniser_spec(spec):
         raise UsageError(f"{spec} answers value-recognition questions only (judge validate --format touche23)",
                          hint=f"judge runs and the labelled set with an LLM judge, e.g. --judge {DEFAULT_JUDGE}")
-    return vj.make_judge(spec, profile=profile, settings=vj.JudgeSettings(rationale_tokens=rationale_tokens,
-                                                                    coherence=coherence),
-                      model_options=parse_model_args(judge_arg))
+    settings = vj.JudgeSettings(rationale_tokens=rationale_tokens, coherence=coherence, explain=explain)
+    return vj.make_judge(spec, profile=profile, settings=settings, model_options=parse_model_args(judge_arg))
 
 
 @judge_app.command("run")
@@ -97,13 +103,14 @@ def run(
     rationale_tokens: int = typer.Option(24, "--rationale-tokens", min=0, max=256,
                                          help="Most tokens of each judgment's reason (0: label only)."),
     coherence: bool = COHERENCE_OPTION,
+    explain: bool = EXPLAIN_OPTION,
     store: Path | None = STORE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Judge every response of a run not yet judged by this judge (rerun to resume)."""
     from valuecompass.pipeline.judging import judge_run
 
-    judge_obj = _build_judge(judge, profile, judge_arg, rationale_tokens, coherence)
+    judge_obj = _build_judge(judge, profile, judge_arg, rationale_tokens, coherence, explain)
     bar = _Bar(not as_json)
     with Store(store) as db, bar.progress:
         stats = with_judge(judge_obj, lambda: judge_run(db, run_id, judge_obj, progress=bar.stats))
@@ -221,7 +228,7 @@ def _validate_touche(data: Path, split: str, judge: str, profile: Path | None, j
         if profile is not None or judge_arg:
             raise UsageError("a recogniser takes no --calibration or --judge-arg",
                              hint="its thresholds are part of its weights")
-        judge_obj = vj.RecogniserJudge.from_spec(judge)
+        judge_obj = vj.RecogniserJudge.from_spec(judge, explain=False)  # the report shows no evidence
     else:
         judge_obj = _build_judge(judge, profile, judge_arg, 0)
     info = {"dataset": "touche23-valueeval", "path": str(data), "split": split, "n_arguments": len(arguments),

@@ -16,7 +16,8 @@ from valuecompass._hashing import content_hash
 from valuecompass.errors import JudgeError
 from valuecompass.frameworks import get_dimension
 from valuecompass.judge._defaults import DEFAULT_JUDGE
-from valuecompass.judge._keyed import Asked, KeyedSettings, RubricMode, keyed_verdict
+from valuecompass.judge._explain import explain_verdict, remembering
+from valuecompass.judge._keyed import Asked, AskFn, KeyedSettings, RubricMode, keyed_verdict
 from valuecompass.judge._parse import LabelProbs, decide, label_probs, parse_text, read_reasoned
 from valuecompass.judge._profile import JudgeCalibration, load_profile
 from valuecompass.judge._questions import QuestionSet, default_questions, render_question
@@ -57,6 +58,9 @@ class JudgeSettings(BaseModel):
         reversed_order: List each keyed question's answers in the other order ("No or Yes"): the
             judge-consistency check of ``valuecompass validate``.
         action_threshold: Least probability that an action happens for it to count.
+        explain: Find the sentences a judge-path verdict rests on by occlusion: ask its question again with
+            each sentence left out (one extra call per sentence, at most 12; see
+            :mod:`valuecompass.judge._explain`). Only the verdict's evidence changes, never its label.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -74,6 +78,7 @@ class JudgeSettings(BaseModel):
     reason_first: bool = False
     reversed_order: bool = False
     action_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    explain: bool = False
 
     def keyed_settings(self) -> KeyedSettings:
         """The settings of keyed verdicts."""
@@ -180,7 +185,8 @@ class Judge:
                 judge_id=self.judge_id, spec=self.spec, model=self.model.identity(),
                 template_version=self.templates.version, template_hash=self.template_hash,
                 profile_id=self.profile.profile_id if self.profile else None,
-                settings=self.settings.model_dump(mode="json"))
+                settings=self.settings.model_dump(mode="json", exclude=None if self.settings.explain
+                                                  else {"explain"}))
         return self._identity
 
     def prompt(self, request: JudgeRequest) -> JudgePrompt:
@@ -282,7 +288,11 @@ class Judge:
         async def ask(name: str, text: str, fields: dict[str, str]) -> Asked:
             return await self.ask(request, name, text, fields)
 
-        v = await keyed_verdict(request, ask, self.settings.keyed_settings())
+        # Explaining: the verdict's questions are remembered, so the occlusion reuses the whole text's answers.
+        asker: AskFn = remembering(ask) if self.settings.explain else ask
+        v = await keyed_verdict(request, asker, self.settings.keyed_settings())
+        if self.settings.explain:
+            v = await explain_verdict(request, v, asker, self.settings.keyed_settings(), self.settings.max_chars)
         judged = quote(request.text, self.settings.max_chars)
         signs = judged.signs + format_signs(request.item_format, request.text)
         flags = v.flags + (("injection_suspected",) if signs else ()) + (("truncated",) if judged.truncated

@@ -153,7 +153,7 @@ def decide_actions(p_upholding: float | None, p_violating: float | None, thresho
     return "unrelated"
 
 
-async def _action_probs(key: RubricKey, text: str, ask: AskFn, mode: RubricMode
+async def action_probs(key: RubricKey, text: str, ask: AskFn, mode: RubricMode
                         ) -> tuple[float | None, float | None, str]:
     """P(upholding action), P(violating action) and the raw answers, by the chosen question form."""
     if mode == "yesno":
@@ -180,7 +180,7 @@ async def rubric_verdict(key: RubricKey, text: str, ask: AskFn, settings: KeyedS
     if is_degenerate(text):
         return Verdict("unrelated", _onehot("unrelated"), "rule", ("degenerate",), "",
                        "degenerate repetition: neither action can be read")
-    p_up, p_vi, raw = await _action_probs(key, text, ask, settings.rubric)
+    p_up, p_vi, raw = await action_probs(key, text, ask, settings.rubric)
     label = decide_actions(p_up, p_vi, settings.threshold)
     evidence = f"P(upholding action) {_fmt(p_up)}, P(violating action) {_fmt(p_vi)}"
     if label is None:

@@ -125,12 +125,35 @@ def defang(text: str) -> str:
     return _CONTROL.sub(lambda m: m.group(0).translate(_DEFANG), text)
 
 
+def _head_tail(max_chars: int) -> tuple[int, int]:
+    """How many characters of a cut text's beginning and end are shown."""
+    return (2 * max_chars) // 3, max_chars // 3
+
+
 def _cut(text: str, max_chars: int) -> tuple[str, int]:
     if len(text) <= max_chars:
         return text, 0
-    head, tail = (2 * max_chars) // 3, max_chars // 3
+    head, tail = _head_tail(max_chars)
     omitted = len(text) - head - tail
     return f"{text[:head]}\n[... {omitted} characters of the text are not shown here ...]\n{text[-tail:]}", omitted
+
+
+def shown_ranges(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> tuple[tuple[int, int], ...]:
+    """The ``(start, end)`` ranges of ``text`` that :func:`quote` shows the judge (one, or its beginning and end).
+
+    Example:
+        >>> shown_ranges("  short  ")
+        ((2, 7),)
+        >>> shown_ranges("x" * 300, max_chars=150)
+        ((0, 100), (250, 300))
+    """
+    stripped = text.strip()
+    at = len(text) - len(text.lstrip())
+    if len(stripped) <= max_chars:
+        return ((at, at + len(stripped)),)
+    head, tail = _head_tail(max_chars)
+    end = at + len(stripped)
+    return ((at, at + head), (end - tail, end))
 
 
 def normalise_for_checks(text: str, fold: bool = True) -> str:

@@ -13,6 +13,8 @@ import re
 import zlib
 from typing import Literal, NamedTuple
 
+from valuecompass.judge._occlusion import occlusion_spans, read_occlusion
+
 Stance = Literal["yes", "no", "neutral", "none", "refusal"]
 Choice = Literal["A", "B"]
 
@@ -255,7 +257,10 @@ def evidence_spans(text: str, evidence: str) -> tuple[tuple[int, int], ...]:
 
     The readers return the words they read a verdict from verbatim (a conflict of stances as
     ``conflicting stances: 'a' / 'b'``), so each part is looked up in the answer, each after the one
-    before. Evidence that is not the answer's own words (a judge's probabilities) gives no span.
+    before. Occlusion evidence (``occlusion {...}``, :mod:`valuecompass.judge._occlusion`) names the
+    sentences whose removal lowered the verdict's probability; each is found in the answer and the
+    spans come in text order. Evidence that is not the answer's own words (a judge's probabilities)
+    gives no span.
 
     Example:
         >>> evidence_spans("Well. **Stance:** No. Key points: ...", "Stance:** No")
@@ -265,6 +270,9 @@ def evidence_spans(text: str, evidence: str) -> tuple[tuple[int, int], ...]:
     """
     if not evidence or not text:
         return ()
+    occlusion = read_occlusion(evidence)
+    if occlusion is not None:
+        return occlusion_spans(text, occlusion)
     parts = [evidence]
     if evidence.startswith(_CONFLICT):
         parts = [p.strip()[1:-1] for p in evidence[len(_CONFLICT):].split(" / ") if len(p.strip()) >= 2]

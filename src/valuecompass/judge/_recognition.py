@@ -8,6 +8,12 @@ upholding action?), so runs are judged by an LLM judge; asked one, it says so.
 
 A linear model over embeddings is not instructable: a text that orders it about is only more
 words to it, so its verdicts carry no signs of injection.
+
+Each verdict's evidence is found by occlusion (:mod:`valuecompass.judge._occlusion`): every text
+is read again with one sentence left out at a time (all of a batch's variants in one encoder
+call), and the sentences whose removal most lowers the probability of the verdict's label
+(P(value) for ``supports``, 1 - P(value) for ``unrelated``) are its evidence. It is cheap (a
+reading is about 12 ms): on by default, ``explain=False`` turns it off.
 """
 
 from __future__ import annotations
@@ -15,11 +21,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from valuecompass._hashing import content_hash
 from valuecompass.errors import JudgeError
 from valuecompass.judge._defaults import RECOGNISER_PREFIX
+from valuecompass.judge._occlusion import Sentence, most_influential, occlusion_evidence, occlusion_units, without
 from valuecompass.judge._types import JudgeIdentity, JudgeRequest, Judgment
 
 if TYPE_CHECKING:
@@ -35,22 +42,24 @@ class RecogniserJudge:
     Args:
         name: The recogniser (default: the packaged one).
         threads: Encoder threads (0: one per core).
+        explain: Find each verdict's evidence by occlusion (one more reading per sentence, batched).
 
     Raises:
         RecogniserError: if the recogniser or its encoder packages are missing.
     """
 
-    def __init__(self, name: str | None = None, threads: int = 0) -> None:
+    def __init__(self, name: str | None = None, threads: int = 0, explain: bool = True) -> None:
         from valuecompass.recognise import DEFAULT_RECOGNISER, Recogniser
 
         self.recogniser = Recogniser(name or DEFAULT_RECOGNISER, threads=threads)
+        self.explain = explain
         self._categories: dict[str, dict[str, float]] = {}
 
     @classmethod
-    def from_spec(cls, spec: str, threads: int = 0) -> RecogniserJudge:
+    def from_spec(cls, spec: str, threads: int = 0, explain: bool = True) -> RecogniserJudge:
         """``recogniser`` or ``recogniser/NAME`` (NAME: packaged, or a ``.json`` card path)."""
         _, _, name = spec.partition("/")
-        return cls(name or None, threads=threads)
+        return cls(name or None, threads=threads, explain=explain)
 
     @property
     def spec(self) -> str:
@@ -124,27 +133,67 @@ class RecogniserJudge:
             batch = texts[start:start + _BATCH]
             began = time.perf_counter()
             found = await asyncio.to_thread(self.recogniser.recognise, batch)
+            occluded = await asyncio.to_thread(self._occlude, batch) if self.explain else {}
             seconds = (time.perf_counter() - began) / sum(len(wanted[t]) for t in batch)
             for text, reading in zip(batch, found):
                 self._categories[text] = reading.categories
                 for i in wanted[text]:
-                    out[i] = j = self._judgment(requests[i], reading, seconds)
+                    out[i] = j = self._judgment(requests[i], reading, seconds, occluded.get(text))
                     if on_judgment is not None:
                         on_judgment(j)
         return [j for j in out if j is not None]
 
-    def _judgment(self, request: JudgeRequest, reading: Recognition, seconds: float) -> Judgment:
+    def _occlude(self, texts: Sequence[str]) -> dict[str, _Occluded]:
+        """Each text's sentences and P(value) without each, all variants read in one encoder call."""
+        units = {t: occlusion_units(t) for t in texts}
+        variants = [(t, without(t, u)) for t in texts for u in units[t] if len(units[t]) >= 2]
+        if not variants:
+            return {}
+        probs = self.recogniser.probabilities([v for _, v in variants])["values"]
+        out: dict[str, _Occluded] = {}
+        row = 0
+        for t in texts:
+            if len(units[t]) >= 2:
+                out[t] = _Occluded(units[t], [dict(zip(self.values, map(float, p)))
+                                              for p in probs[row:row + len(units[t])]])
+                row += len(units[t])
+        return out
+
+    def _judgment(self, request: JudgeRequest, reading: Recognition, seconds: float,
+                  occluded: _Occluded | None = None) -> Judgment:
         card = self.recogniser.card
         p = reading.values[request.dimension]
         threshold = card.thresholds["values"][card.values.index(request.dimension)]
         label = "supports" if request.dimension in reading.predicted else "unrelated"
+        evidence = f"P({request.dimension}) {p:.2f}"
+        if self.explain:
+            evidence = _explained(request.dimension, label, p, evidence, occluded)
         return Judgment(key=request.key, dimension=request.dimension, label=label, status="ok",
                         probabilities={"supports": p, "unrelated": 1.0 - p, "opposes": 0.0},
                         probability_source="classifier", judge_id=self.judge_id, template_hash=self.template_hash,
                         truncated=reading.truncated, seconds=seconds, path="recognition",
                         flags=("truncated",) if reading.truncated else (),
                         rationale=f"P(resorts to the value) {p:.2f}, threshold {threshold:.2f}",
-                        evidence=f"P({request.dimension}) {p:.2f}")
+                        evidence=evidence)
 
     async def aclose(self) -> None:
         """Nothing to release (the encoder lives in this process)."""
+
+
+class _Occluded(NamedTuple):
+    """A text's occlusion units and P(value) of each value with each unit left out."""
+
+    units: tuple[Sentence, ...]
+    values: list[dict[str, float]]
+
+
+def _explained(dimension: str, label: str, p: float, reading: str, occluded: _Occluded | None) -> str:
+    """Occlusion evidence of a recogniser verdict: P(value) for ``supports``, 1 - P(value) for ``unrelated``."""
+    supports = label == "supports"
+    target = f"P({dimension})" if supports else f"P(not {dimension})"
+    full = p if supports else 1.0 - p
+    if occluded is None:  # one sentence: nothing to leave out
+        return occlusion_evidence(target, full, reading, (), 0)
+    without_each = [v[dimension] if supports else 1.0 - v[dimension] for v in occluded.values]
+    return occlusion_evidence(target, full, reading, most_influential(occluded.units, full, without_each),
+                              len(occluded.units))

@@ -102,7 +102,9 @@ class Case(_Frozen):
         sample_index: Which sample of the item the response is.
         path: How the verdict was reached: ``key``, ``rule``, ``judge`` or ``recognition`` (empty if unknown).
         evidence: What the verdict rests on, as the judge stored it: the response's own words (for the
-            key and the refusal rule) or the judge's probabilities.
+            key and the refusal rule), the judge's probabilities, or occlusion evidence (the sentences
+            whose removal most lowered the judge's probability, with that probability; see
+            :mod:`valuecompass.judge._occlusion`).
         spans: Where ``evidence`` sits in ``response``: ``(start, end)`` character offsets (none when the
             evidence is not the response's words).
         judge_truncated: The judge saw only the start of a long response.
@@ -138,6 +140,10 @@ class Case(_Frozen):
         if at < len(text):
             pieces.append((text[at:], False))
         return pieces, len(self.response) - len(text)
+
+    def spans_cut(self, limit: int = RESPONSE_CHARS) -> int:
+        """How many evidence spans begin in the part of the response cut at ``limit`` characters (not shown)."""
+        return sum(start >= limit for start, _ in self.spans)
 
     @property
     def label_class(self) -> str:

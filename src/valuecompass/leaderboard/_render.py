@@ -54,6 +54,20 @@ def _num(value: float | None, digits: int = 1) -> str:
     return f"{value:.{digits}f}"
 
 
+def _occlusion(evidence: str) -> Any:
+    """The occlusion a verdict's evidence records (:class:`valuecompass.judge.Occlusion`), or ``None``."""
+    from valuecompass.judge import read_occlusion
+
+    return read_occlusion(evidence or "")
+
+
+def _margin() -> float:
+    """The least drop of probability for occlusion to highlight a sentence."""
+    from valuecompass.judge import MARGIN
+
+    return float(MARGIN)
+
+
 def _pct(value: float) -> str:
     return f"{max(0.0, min(100.0, value)):.2f}"
 
@@ -67,9 +81,11 @@ def environment() -> jinja2.Environment:
     env.filters["json_script"] = _json_script
     env.filters["num"] = _num
     env.filters["pct"] = _pct
+    env.filters["occlusion"] = _occlusion
     env.globals["SYSTEM_SHORT"] = SYSTEM_SHORT
     env.globals["PATH_NAMES"] = PATH_NAMES
     env.globals["CSP"] = CSP
+    env.globals["OCCLUSION_MARGIN"] = _margin()
     return env
 
 

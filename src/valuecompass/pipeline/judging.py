@@ -19,7 +19,7 @@ from typing import Any
 
 from valuecompass.frameworks import get_dimension
 from valuecompass.items import Item
-from valuecompass.judge import Judge, JudgeIdentity, JudgeRequest, Judgment, conforming_rule
+from valuecompass.judge import Judge, JudgeIdentity, JudgeRequest, Judgment, conforming_rule, read_occlusion
 from valuecompass.models import RetryPolicy
 from valuecompass.pipeline._retry import first_leaf
 from valuecompass.store import JudgmentRecord, ResponseView, RunRecord, Store
@@ -144,6 +144,7 @@ def to_record(judgment: Judgment, identity: JudgeIdentity, self_judged: bool) ->
                     "injection_signs": list(judgment.injection_signs), "truncated": judgment.truncated,
                     "path": judgment.path, "flags": list(judgment.flags),
                     "evidence": judgment.evidence,
+                    **({"evidence_kind": "occlusion"} if read_occlusion(judgment.evidence) else {}),
                     "self_judged": self_judged, "template_version": identity.template_version,
                     "judge_model": identity.model, "judge_settings": identity.settings})
 
