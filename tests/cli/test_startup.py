@@ -119,3 +119,24 @@ def test_the_root_help_imports_no_command_module(args: list[str]) -> None:
 def test_a_command_line_loads_only_its_command_s_module(cli) -> None:
     result = cli("-v", "frameworks", "list")
     assert result.exit_code == 0 and "care" in result.stdout.lower()
+
+
+def _screens(command, path: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    yield path
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _screens(sub, (*path, name))
+
+
+def test_every_help_screen_renders() -> None:
+    """Every command's and subcommand's --help prints (help text is rich markup: a stray [/x] breaks it)."""
+    import typer
+    from typer.testing import CliRunner
+
+    from valuecompass.cli import build_app
+
+    app = build_app()
+    screens = list(_screens(typer.main.get_command(app)))
+    assert len(screens) > 40
+    for path in screens:
+        result = CliRunner().invoke(app, [*path, "--help"], terminal_width=100)
+        assert result.exit_code == 0 and "Usage" in result.output, (path, result.output, result.exception)

@@ -183,7 +183,7 @@ def validate(
     fmt: str = typer.Option("labelled", "--format", help="Data format: labelled (item/response/label JSONL) "
                             "or touche23."),
     split: str = typer.Option("validation", "--split", help="Touché split to read."),
-    judge: str | None = typer.Option(None, "--judge", "-j", help="Judge: provider/model, or recogniser[/NAME] "
+    judge: str | None = typer.Option(None, "--judge", "-j", help="Judge: provider/model, or recogniser or recogniser/NAME "
                                      "(touche23 only). Default: the recogniser for touche23 (it agrees with the "
                                      f"human labels more often), {DEFAULT_JUDGE} for labelled."),
     profile: Path | None = CALIBRATION_OPTION,
