@@ -15,11 +15,9 @@ import functools
 from importlib import resources
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from valuecompass._datafiles import read_yaml, validation_summary
-from valuecompass._hashing import content_hash
-from valuecompass.errors import DataFileError
+from valuecompass._datafiles import load_hashed
 from valuecompass.judge._quote import DEFAULT_MAX_CHARS, plain, quote
 
 #: Version of the keyed rendering code; part of the question set's hash.
@@ -117,17 +115,8 @@ def load_questions(path: str | Path) -> QuestionSet:
     Raises:
         DataFileError: if the file is unreadable or invalid.
     """
-    path = Path(path)
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        raise DataFileError(str(path), "expected a mapping at the top level")
-    data.pop("content_hash", None)
-    digest = content_hash({"questions": data, "renderer": KEYED_RENDERER_VERSION})
-    try:
-        return QuestionSet.model_validate({**data, "content_hash": digest})
-    except ValidationError as exc:
-        raise DataFileError(str(path), validation_summary(exc),
-                            hint="see valuecompass/judge/data/keyed.yaml for the format") from exc
+    return load_hashed(Path(path), QuestionSet, "valuecompass/judge/data/keyed.yaml",
+                       hash_of=lambda data: {"questions": data, "renderer": KEYED_RENDERER_VERSION})
 
 
 @functools.lru_cache(maxsize=1)

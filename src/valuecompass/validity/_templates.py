@@ -6,10 +6,9 @@ import functools
 from importlib import resources
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from valuecompass._datafiles import read_yaml, validation_summary
-from valuecompass._hashing import content_hash
+from valuecompass._datafiles import load_hashed
 from valuecompass.errors import DataFileError
 from valuecompass.frameworks import Dimension
 
@@ -47,14 +46,7 @@ def load_validity_templates(path: str | Path) -> ValidityTemplates:
         DataFileError: if the file is unreadable or invalid.
     """
     path = Path(path)
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        raise DataFileError(str(path), "expected a mapping at the top level")
-    try:
-        templates = ValidityTemplates.model_validate({**data, "content_hash": content_hash(data)})
-    except ValidationError as exc:
-        raise DataFileError(str(path), validation_summary(exc),
-                            hint="see valuecompass/validity/data/validity.yaml for the format") from exc
+    templates = load_hashed(path, ValidityTemplates, "valuecompass/validity/data/validity.yaml")
     missing = {"promote", "oppose"} - set(templates.personas)
     if missing:
         raise DataFileError(str(path), f"personas missing: {sorted(missing)}")
