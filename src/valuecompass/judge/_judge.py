@@ -312,8 +312,8 @@ class Judge:
                          on_judgment: Callable[[Judgment], None] | None = None) -> list[Judgment]:
         """Judge many requests, at most ``concurrency`` at a time (default: the provider's limit).
 
-        Requests are taken in the order given; order them by dimension
-        (:func:`cache_order`) so that a local model reuses its prompt cache.
+        Requests are taken in the order given; order them by dimension (:func:`cache_order`) so that a
+        local model reuses its prompt cache. The first call that fails for good stops the rest.
 
         Args:
             requests: What to judge.
@@ -323,18 +323,24 @@ class Judge:
         Returns:
             The judgments, in the order of ``requests``.
         """
-        limit = asyncio.Semaphore(concurrency or self.model.max_connections())
+        limit, failed = asyncio.Semaphore(concurrency or self.model.max_connections()), asyncio.Event()
 
-        async def one(req: JudgeRequest) -> Judgment:
+        async def one(req: JudgeRequest) -> Judgment | None:
             async with limit:
-                judgment = await self.judge(req)
+                if failed.is_set():  # a call failed for good: start nothing new while the rest are cancelled
+                    return None
+                try:
+                    judgment = await self.judge(req)
+                except BaseException:
+                    failed.set()
+                    raise
             if on_judgment is not None:
                 on_judgment(judgment)
             return judgment
 
         tasks = [asyncio.ensure_future(one(r)) for r in requests]
         try:
-            return list(await asyncio.gather(*tasks))
+            return [j for j in await asyncio.gather(*tasks) if j is not None]
         except BaseException:
             for task in tasks:  # stop the rest on the first failure
                 task.cancel()
@@ -353,9 +359,8 @@ def cache_order(requests: Sequence[JudgeRequest]) -> list[JudgeRequest]:
 
 def _check_profile(profile: JudgeCalibration, spec: str, templates: TemplateSet) -> None:
     if profile.judge_spec != spec:
-        raise JudgeError(f"judge profile {profile.profile_id} was calibrated for {profile.judge_spec!r}, "
-                         f"not for judge {spec!r}",
-                         hint=f"use --judge {profile.judge_spec}, or calibrate a profile for {spec}")
+        raise JudgeError(f"judge profile {profile.profile_id} was calibrated for {profile.judge_spec!r}, not for "
+                         f"judge {spec!r}", hint=f"use --judge {profile.judge_spec}, or calibrate a profile for {spec}")
     if profile.template_hash != templates.content_hash:
         raise JudgeError(f"judge profile {profile.profile_id} was calibrated with templates "
                          f"{profile.template_version} ({profile.template_hash}), these are "
@@ -369,9 +374,8 @@ def make_judge(spec: str = DEFAULT_JUDGE, *, profile: JudgeCalibration | str | P
                retry: RetryPolicy | None = None) -> Judge:
     """Build a judge from a model spec.
 
-    For in-process llama.cpp models (``local/``, ``gguf/``) prefix-cache reuse
-    is turned on unless ``model_options`` says otherwise: consecutive judgments
-    of one dimension share most of their prompt.
+    For in-process llama.cpp models (``local/``, ``gguf/``) prefix-cache reuse is turned on unless
+    ``model_options`` says otherwise: consecutive judgments of one dimension share most of their prompt.
 
     Args:
         spec: The judge model, ``provider/model`` (default :data:`DEFAULT_JUDGE`).

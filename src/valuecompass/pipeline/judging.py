@@ -21,7 +21,6 @@ from valuecompass.frameworks import get_dimension
 from valuecompass.items import Item
 from valuecompass.judge import Judge, JudgeIdentity, JudgeRequest, Judgment, conforming_rule, read_occlusion
 from valuecompass.models import RetryPolicy
-from valuecompass.pipeline._retry import first_leaf
 from valuecompass.store import JudgmentRecord, ResponseView, RunRecord, Store
 from valuecompass.store._db import now
 
@@ -207,18 +206,7 @@ async def judge_run(store: Store, run_id: str, judge: Judge, *, retry: RetryPoli
     requests, stats.cached, stats.skipped = pending_requests(store.response_views(run.run_id), judge.judge_id,
                                                              judge.template_hash)
     stats.total = len(requests) + stats.cached
-    limit = asyncio.Semaphore(concurrency or judge.model.max_connections())
-    failed = asyncio.Event()
-
-    async def one(request: JudgeRequest) -> None:
-        async with limit:
-            if failed.is_set():  # a call failed for good: start nothing new before the group cancels us
-                return
-            try:
-                judgment = await judge.judge(request)
-            except BaseException:
-                failed.set()
-                raise
+    def stored(judgment: Judgment) -> None:
         store.insert_judgment(to_record(judgment, identity, stats.self_judged))
         stats.judged += 1
         stats.retries = judge.retries - retries_before
@@ -228,12 +216,8 @@ async def judge_run(store: Store, run_id: str, judge: Judge, *, retry: RetryPoli
         if progress is not None:
             progress(stats)
 
-    try:  # the first call that fails for good cancels the others; stored judgments stay
-        async with asyncio.TaskGroup() as group:
-            for request in requests:
-                group.create_task(one(request))
-    except BaseExceptionGroup as group_error:
-        raise first_leaf(group_error)  # noqa: B904 - keep its own cause
+    # the judge's own bounded, retried calls; the first that fails for good stops the rest, stored ones stay
+    await judge.judge_many(requests, concurrency=concurrency, on_judgment=stored)
     stats.elapsed_s = time.perf_counter() - start
     stats.retries = judge.retries - retries_before
     return stats
