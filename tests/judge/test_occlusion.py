@@ -117,3 +117,13 @@ def test_other_evidence_is_no_occlusion() -> None:
                      "conflicting stances: 'a' / 'b'", ""):
         assert read_occlusion(evidence) is None
     assert evidence_spans("a b", 'occlusion {"target": "P(x)", "full": 1, "sentences": ["zz"]}') == ()
+
+
+def test_splitting_hostile_text_stays_linear() -> None:
+    """A terminator looks a bounded way back and one character forward: 600 KB of "a. " once took minutes."""
+    import time
+
+    start = time.perf_counter()
+    for text in ("a. " * 200_000, "Dr. " * 150_000, "x. y " * 120_000):
+        assert len(split_sentences(text)) == 1
+    assert time.perf_counter() - start < 30  # quadratic splitting took over 100 s on these

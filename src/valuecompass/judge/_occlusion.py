@@ -99,16 +99,27 @@ def _trimmed(text: str, start: int, end: int) -> Sentence | None:
     return Sentence(at, at + len(stripped), stripped)
 
 
+#: How far back a terminator looks for a list marker or an abbreviation (bounds the work per terminator).
+_LOOK_BACK = 32
+#: The first character after a terminator and its spaces or tabs (none at a line break).
+_NEXT = re.compile(r"[ \t]*(.?)")
+
+
 def _ends_here(text: str, seg_start: int, end_match: re.Match[str], line_start: int) -> bool:
-    """Whether the terminator ``end_match`` (offsets within its line) ends the sentence begun at ``seg_start``."""
-    before = text[seg_start:line_start + end_match.start()]
-    if _MARKER.fullmatch(before + end_match.group()[:1]) and end_match.group()[:1] in ".)":
+    """Whether the terminator ``end_match`` (offsets within its line) ends the sentence begun at ``seg_start``.
+
+    Looks at most :data:`_LOOK_BACK` characters back and one forward, so splitting stays linear.
+    """
+    at, first = line_start + end_match.start(), end_match.group()[:1]
+    if first in ".)" and at - seg_start <= _LOOK_BACK and _MARKER.fullmatch(text[seg_start:at] + first):
         return False  # "1. Mix ...": a list number
-    word = before.rsplit(None, 1)[-1].lower().lstrip("(\"'*_") if before.strip() else ""
-    if end_match.group().startswith(".") and not end_match.group().startswith("..") and word in _ABBREVIATIONS:
+    window = text[max(seg_start, at - _LOOK_BACK):at]
+    cut_word = at - _LOOK_BACK > seg_start and not any(c.isspace() for c in window)
+    word = "" if cut_word or not window.strip() else window.rsplit(None, 1)[-1].lower().lstrip("(\"'*_")
+    if first == "." and not end_match.group().startswith("..") and word in _ABBREVIATIONS:
         return False
-    after = text[line_start + end_match.end():].lstrip(" \t")
-    return not (after[:1].islower())  # "3 p.m. today", "e. coli": a lower-case word goes on
+    following = _NEXT.match(text, line_start + end_match.end())
+    return not (following is not None and following.group(1).islower())  # "3 p.m. today": a lower-case word goes on
 
 
 def split_sentences(text: str) -> tuple[Sentence, ...]:
